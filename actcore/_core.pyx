@@ -1,0 +1,142 @@
+# cython: language_level=3
+"""C extension glue: real NumPy ufuncs over the C kernel table.
+
+Every kernel in src_c/dispatch.c's table (generated from the registry)
+becomes a ufunc with three loops, tried by NumPy in this order:
+
+    float16 (parameters float32) -> float16, computed in float32
+    float32 -> float32
+    float64 -> float64
+
+float16 comes first so float16 input keeps its dtype; other dtypes follow
+NumPy's own casting (the public functions in actcore.functional narrow that
+down: integers and bools compute in float64, other dtypes are refused).
+The inner loops (src_c/loops.c) run without the GIL.
+"""
+from cpython.mem cimport PyMem_Malloc
+
+cimport numpy as cnp
+
+cnp.import_array()
+cnp.import_ufunc()
+
+cdef extern from "actcore.h":
+    ctypedef struct ac_kernel_entry:
+        const char *name
+        int nin
+        int npar
+    int ac_kernel_count()
+    ac_kernel_entry *ac_kernel_at(int index)
+    int ac_cpu_max_level()
+    int ac_built_max_level()
+    int ac_active_level()
+    int ac_select_isa(int level)
+    const char *ac_isa_name(int level)
+    const char *ac_cpu_features()
+    const char *ac_build_compiler()
+    const char *ac_build_flags(int level)
+
+cdef extern from "loops.h":
+    void ac_ufunc_loop_f16(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
+    void ac_ufunc_loop_f32(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
+    void ac_ufunc_loop_f64(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
+    void ac_set_parallel_threshold(cnp.npy_intp elements) noexcept nogil
+    cnp.npy_intp ac_get_parallel_threshold() noexcept nogil
+
+cdef extern from "numpy/ndarraytypes.h":
+    enum:
+        NPY_HALF
+
+cdef extern from "threadpool.h":
+    int ac_get_num_threads() noexcept nogil
+    void ac_set_num_threads(int n) noexcept nogil
+    int ac_threads_supported() noexcept nogil
+
+LEVELS = ("baseline", "avx2", "avx512")
+
+# C strings handed to NumPy must outlive the ufuncs (i.e. the process).
+_keepalive = []
+
+
+cdef object make_ufunc(ac_kernel_entry *entry, bytes doc):
+    cdef int nargs = entry.nin + entry.npar + 1
+    cdef cnp.PyUFuncGenericFunction *funcs = <cnp.PyUFuncGenericFunction *>PyMem_Malloc(
+        3 * sizeof(cnp.PyUFuncGenericFunction))
+    cdef void **data = <void **>PyMem_Malloc(3 * sizeof(void *))
+    cdef char *types = <char *>PyMem_Malloc(3 * nargs)
+    if funcs == NULL or data == NULL or types == NULL:
+        raise MemoryError()
+    funcs[0] = <cnp.PyUFuncGenericFunction>ac_ufunc_loop_f16
+    funcs[1] = <cnp.PyUFuncGenericFunction>ac_ufunc_loop_f32
+    funcs[2] = <cnp.PyUFuncGenericFunction>ac_ufunc_loop_f64
+    cdef int loop, k
+    for loop in range(3):
+        data[loop] = <void *>entry
+        for k in range(nargs):
+            if loop == 0:  # float16 arrays, float32 parameters
+                types[loop * nargs + k] = cnp.NPY_FLOAT if entry.nin <= k < entry.nin + entry.npar else NPY_HALF
+            else:
+                types[loop * nargs + k] = cnp.NPY_FLOAT if loop == 1 else cnp.NPY_DOUBLE
+    _keepalive.append(doc)
+    return cnp.PyUFunc_FromFuncAndData(funcs, data, types, 3, entry.nin + entry.npar, 1,
+                                       cnp.PyUFunc_None, entry.name, doc, 0)
+
+
+def build_ufuncs(docs):
+    """{kernel name: ufunc} for every kernel of the C table; `docs` maps
+    kernel names to docstrings."""
+    cdef int i
+    out = {}
+    for i in range(ac_kernel_count()):
+        entry = ac_kernel_at(i)
+        name = entry.name.decode()
+        out[name] = make_ufunc(entry, docs.get(name, name).encode())
+    return out
+
+
+def kernel_signatures():
+    """[(name, nin, npar)] as compiled, to check against the registry."""
+    cdef int i
+    return [(ac_kernel_at(i).name.decode(), ac_kernel_at(i).nin, ac_kernel_at(i).npar)
+            for i in range(ac_kernel_count())]
+
+
+def select_isa(level=None):
+    """Use `level` ('baseline', 'avx2', 'avx512'; None = best), capped at what
+    the CPU and this build support.  Returns the level in use."""
+    cdef int want = -1 if level is None else LEVELS.index(level)
+    return LEVELS[ac_select_isa(want)]
+
+
+def isa_info():
+    return {
+        "cpu_features": ac_cpu_features().decode(),
+        "cpu_max": LEVELS[ac_cpu_max_level()],
+        "built_max": LEVELS[ac_built_max_level()],
+        "active": ac_isa_name(ac_active_level()).decode(),
+        "compiler": ac_build_compiler().decode(),
+        "flags": {LEVELS[i]: ac_build_flags(i).decode() for i in range(3)},
+    }
+
+
+def set_num_threads(int n):
+    ac_set_num_threads(n)
+
+
+def get_num_threads():
+    return ac_get_num_threads()
+
+
+def threads_supported():
+    return bool(ac_threads_supported())
+
+
+def set_parallel_threshold(cnp.npy_intp elements):
+    ac_set_parallel_threshold(elements)
+
+
+def get_parallel_threshold():
+    return ac_get_parallel_threshold()
+
+
+select_isa(None)
