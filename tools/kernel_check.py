@@ -3,12 +3,16 @@
     python tools/kernel_check.py accuracy [--isa avx512] [--exhaustive] NAME...
     python tools/kernel_check.py accuracy64 [--isa avx2] [--points 4000] NAME...
     python tools/kernel_check.py speed [--n 1048576] NAME...
+    python tools/kernel_check.py flags [--isa baseline] [--dtype float64] NAME...
 
 Works on the raw ufuncs (actcore._core), so it needs only a built extension.
 `accuracy` checks float32 against the registry's float64 reference, over a
 dense sample (random bit patterns, uniform [-20, 20], a grid over the tails)
 or, with --exhaustive, every finite float32 (2^32 patterns, chunked).
 `accuracy64` checks float64 against the registry's mpmath definition.
+`flags` runs each kernel under np.errstate(all="raise") on the inputs whose
+true result is exactly 0 or a finite normal number, and reports inputs that
+raise (a spurious overflow/underflow/invalid/divide flag is a bug).
 `speed` times actcore against torch (if installed) on the same array, min of
 repeats, 2 threads each.  This is a development aid; the user-facing tools
 are `python -m actcore accuracy` and `python -m actcore bench`.
@@ -126,6 +130,44 @@ def cmd_accuracy64(args):
         print(f"{label:55s} max {err[i]:7.3f} ulp at x={xs[i]!r} got {y[i]!r} want {ref[i]!r}")
 
 
+def cmd_flags(args):
+    print("isa", _core.select_isa(args.isa))
+    _core.set_num_threads(1)
+    dtype = np.dtype(args.dtype).type
+    fi = np.finfo(dtype)
+    xs = sample32()
+    if dtype is np.float64:
+        rng = np.random.default_rng(2)
+        xs = np.concatenate([xs.astype(np.float64), np.sign(rng.standard_normal(1 << 20))
+                             * np.exp(rng.uniform(-745, 709, 1 << 20))])
+    for label, kernel, act, params in cases(args.names or [a.name for a in R.ACTIVATIONS]):
+        pv = [dtype(params[p.name]) for p in act.kernel_params]
+        ref_params = {k: (float(dtype(v)) if not isinstance(v, str) else v) for k, v in params.items()}
+        with np.errstate(all="ignore"):
+            ref = act.reference(xs.astype(np.float64), **ref_params)
+        # normal results: no flag at all; results that round to 0 (an exact 0
+        # or a true underflow, which float64 cannot tell apart): underflow only
+        normal = np.isfinite(ref) & (np.abs(ref) >= float(fi.tiny) * 2) & (np.abs(ref) <= float(fi.max) / 2)
+        bad = []
+        for x, errs in ((xs[normal], dict(all="raise")), (xs[ref == 0], dict(all="raise", under="ignore"))):
+            for start in range(0, len(x), 4096):
+                chunk = x[start:start + 4096]
+                try:
+                    with np.errstate(**errs):
+                        UFUNCS[kernel](chunk, *pv)
+                except FloatingPointError:
+                    for v in chunk:
+                        try:
+                            with np.errstate(**errs):
+                                UFUNCS[kernel](np.array([v] * 64, dtype=dtype), *pv)
+                        except FloatingPointError as exc:
+                            bad.append((v, str(exc)))
+                            break
+                if len(bad) >= 5:
+                    break
+        print(f"{label:55s} {'ok' if not bad else 'SPURIOUS FLAGS: ' + repr(bad)}")
+
+
 def cmd_speed(args):
     _core.set_num_threads(args.threads)
     try:
@@ -176,8 +218,12 @@ def main():
     c.add_argument("--threads", type=int, default=2)
     c.add_argument("--repeats", type=int, default=30)
     c.add_argument("names", nargs="*")
+    d = sub.add_parser("flags")
+    d.add_argument("--isa")
+    d.add_argument("--dtype", default="float32")
+    d.add_argument("names", nargs="*")
     args = ap.parse_args()
-    {"accuracy": cmd_accuracy, "accuracy64": cmd_accuracy64, "speed": cmd_speed}[args.cmd](args)
+    {"accuracy": cmd_accuracy, "accuracy64": cmd_accuracy64, "speed": cmd_speed, "flags": cmd_flags}[args.cmd](args)
 
 
 if __name__ == "__main__":
