@@ -1,0 +1,37 @@
+"""actcore: fast, accurate activation functions for CPU inference.
+
+C SIMD kernels (chosen at run time for this CPU: baseline, AVX2+FMA,
+AVX-512) behind real NumPy ufuncs.  Every function takes array-likes,
+`out=`, and torch-style parameters:
+
+    >>> import actcore, numpy as np
+    >>> actcore.gelu(np.linspace(-3, 3, 7, dtype=np.float32))
+    >>> actcore.gelu(x, approximate="tanh", out=x)
+    >>> actcore.ufuncs.prelu(x, w[:, None, None])   # the raw ufunc, broadcasting
+
+See actcore.show_config() for the CPU features found and the level in use.
+"""
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:
+    __version__ = _version("actcore")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.1.0+unknown"
+
+from . import _config
+
+_config._init()
+
+from ._config import get_num_threads, set_num_threads, show_config  # noqa: E402
+from ._dispatch import use_backend  # noqa: E402
+from ._validate import ParameterError  # noqa: E402
+from .functional import *  # noqa: E402,F401,F403
+from .functional import __all__ as _functions  # noqa: E402
+
+try:
+    from . import ufuncs  # noqa: E402,F401
+except ImportError:
+    ufuncs = None
+
+__all__ = list(_functions) + ["ufuncs", "show_config", "set_num_threads", "get_num_threads",
+                              "use_backend", "ParameterError", "__version__"]

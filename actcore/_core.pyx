@@ -25,6 +25,7 @@ cdef extern from "actcore.h":
         const char *name
         int nin
         int npar
+        cnp.npy_intp min_part
     int ac_kernel_count()
     ac_kernel_entry *ac_kernel_at(int index)
     int ac_cpu_max_level()
@@ -58,7 +59,7 @@ LEVELS = ("baseline", "avx2", "avx512")
 _keepalive = []
 
 
-cdef object make_ufunc(ac_kernel_entry *entry, bytes doc):
+cdef object make_ufunc(ac_kernel_entry *entry, bytes name, bytes doc):
     cdef int nargs = entry.nin + entry.npar + 1
     cdef cnp.PyUFuncGenericFunction *funcs = <cnp.PyUFuncGenericFunction *>PyMem_Malloc(
         3 * sizeof(cnp.PyUFuncGenericFunction))
@@ -77,27 +78,35 @@ cdef object make_ufunc(ac_kernel_entry *entry, bytes doc):
                 types[loop * nargs + k] = cnp.NPY_FLOAT if entry.nin <= k < entry.nin + entry.npar else NPY_HALF
             else:
                 types[loop * nargs + k] = cnp.NPY_FLOAT if loop == 1 else cnp.NPY_DOUBLE
-    _keepalive.append(doc)
+    _keepalive.append((name, doc))
     return cnp.PyUFunc_FromFuncAndData(funcs, data, types, 3, entry.nin + entry.npar, 1,
-                                       cnp.PyUFunc_None, entry.name, doc, 0)
+                                       cnp.PyUFunc_None, name, doc, 0)
 
 
-def build_ufuncs(docs):
-    """{kernel name: ufunc} for every kernel of the C table; `docs` maps
-    kernel names to docstrings."""
+def build_ufuncs(specs):
+    """Make ufuncs over the C kernel table.
+
+    `specs` is a list of (ufunc name, kernel name, docstring); several ufuncs
+    may share a kernel (prelu and leaky_relu).  A dict {kernel: doc} builds
+    one ufunc per kernel under the kernel's own name (developer tools).
+    Returns {ufunc name: ufunc}.
+    """
     cdef int i
+    index = {ac_kernel_at(i).name.decode(): i for i in range(ac_kernel_count())}
+    if isinstance(specs, dict):
+        specs = [(k, k, specs.get(k, k)) for k in index]
     out = {}
-    for i in range(ac_kernel_count()):
-        entry = ac_kernel_at(i)
-        name = entry.name.decode()
-        out[name] = make_ufunc(entry, docs.get(name, name).encode())
+    for uname, kname, doc in specs:
+        if kname not in index:
+            raise RuntimeError(f"kernel {kname!r} is not in this build of actcore._core; rebuild the extension")
+        out[uname] = make_ufunc(ac_kernel_at(index[kname]), uname.encode(), doc.encode())
     return out
 
 
 def kernel_signatures():
     """[(name, nin, npar)] as compiled, to check against the registry."""
     cdef int i
-    return [(ac_kernel_at(i).name.decode(), ac_kernel_at(i).nin, ac_kernel_at(i).npar)
+    return [(ac_kernel_at(i).name.decode(), ac_kernel_at(i).nin, ac_kernel_at(i).npar, ac_kernel_at(i).min_part)
             for i in range(ac_kernel_count())]
 
 
@@ -132,6 +141,7 @@ def threads_supported():
 
 
 def set_parallel_threshold(cnp.npy_intp elements):
+    """Minimum elements per thread for every kernel (0: each kernel's own)."""
     ac_set_parallel_threshold(elements)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable
 
 import numpy as np
@@ -63,9 +64,15 @@ class Param:
         if math.isnan(v) or (math.isinf(v) and not self.allow_inf):
             raise ValueError(f"actcore.{func}: {self.name} must be finite, got {v}")
         if v < self.lo or (self.lo_open and v == self.lo) or v > self.hi or (self.hi_open and v == self.hi):
-            lo_b, hi_b = ("(" if self.lo_open else "["), (")" if self.hi_open else "]")
-            raise ValueError(f"actcore.{func}: {self.name} must be in {lo_b}{self.lo}, {self.hi}{hi_b}, got {v}")
+            raise ValueError(f"actcore.{func}: {self.name} must be {self.range_text()}, got {v}")
         return v
+
+    def range_text(self):
+        lo = f"> {self.lo:g}" if self.lo_open else f">= {self.lo:g}"
+        hi = f"< {self.hi:g}" if self.hi_open else f"<= {self.hi:g}"
+        if math.isinf(self.lo):
+            return hi if not math.isinf(self.hi) else "a real number"
+        return lo if math.isinf(self.hi) else f"{lo} and {hi}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class Activation:
     torch: Callable | None = None       # (torch, F, x, **params) -> tensor
     onnx: Callable | None = None        # params -> list of (op, inputs, outputs, attrs) or None
     onnx_opset: int = 18
+    constraints: tuple = ()             # (predicate(params) -> bool, message) across parameters
+    cheap: bool = False                 # memory-bound (no transcendental): split across threads later
 
     # ---- derived views -------------------------------------------------
     @property
@@ -156,6 +165,8 @@ GELU_TANH_C = float(GELU_TANH_C_STR)
 QUICK_GELU_C = float(QUICK_GELU_C_STR)
 SELU_ALPHA = float(SELU_ALPHA_STR)
 SELU_SCALE = float(SELU_SCALE_STR)
+# selu(-inf) = -scale*alpha, rounded once (not the product of two rounded doubles)
+SELU_NEG_LIMIT = -float(Fraction(SELU_SCALE_STR) * Fraction(SELU_ALPHA_STR))
 
 
 def _gelu_tanh_arg(x):
@@ -246,6 +257,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "relu", "max(x, 0)", "Rectified linear unit.",
+        cheap=True,
         reference=lambda x: np.maximum(x, 0.0),
         exact=lambda x: max(x, 0),
         limits=lambda: (0.0, math.inf),
@@ -257,6 +269,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "relu6", "min(max(x, 0), 6)", "ReLU capped at 6 (MobileNet).",
+        cheap=True,
         reference=lambda x: np.clip(x, 0.0, 6.0),
         exact=lambda x: min(max(x, 0), 6),
         limits=lambda: (0.0, 6.0),
@@ -269,6 +282,7 @@ ACTIVATIONS = (
     Activation(
         "leaky_relu", "x if x > 0 else negative_slope * x", "Leaky ReLU.",
         params=(Param("negative_slope", 0.01, doc="slope for x < 0", samples=(0.2, -0.5)),),
+        cheap=True,
         reference=lambda x, negative_slope: np.where(x > 0, x, x * negative_slope),
         exact=lambda x, negative_slope: x if x > 0 else negative_slope * x,
         limits=lambda negative_slope: (_neg_inf_times(negative_slope), math.inf),
@@ -283,6 +297,7 @@ ACTIVATIONS = (
         params=(Param("weight", None, kind="array", doc="slope for x < 0, broadcast against x",
                       samples=(0.25, -0.5)),),
         kernel="leaky_relu",
+        cheap=True,
         reference=lambda x, weight: np.where(x > 0, x, x * weight),
         exact=lambda x, weight: x if x > 0 else weight * x,
         limits=lambda weight: (_neg_inf_times(weight), math.inf),
@@ -308,7 +323,7 @@ ACTIVATIONS = (
         "Scaled ELU (self-normalizing networks).",
         reference=lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0.0))),
         exact=lambda x: _mp().mpf(SELU_SCALE_STR) * (x if x > 0 else _mp().mpf(SELU_ALPHA_STR) * _mp().expm1(x)),
-        limits=lambda: (-SELU_SCALE * SELU_ALPHA, math.inf),
+        limits=lambda: (SELU_NEG_LIMIT, math.inf),
         derivative=lambda x: SELU_SCALE * np.where(x > 0, 1.0, SELU_ALPHA * np.exp(np.minimum(x, 0.0))),
         textbook=lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (np.exp(x) - 1)),
         torch=lambda torch, F, x: F.selu(x),
@@ -378,7 +393,8 @@ ACTIVATIONS = (
     ),
     Activation(
         "hardswish", "x * relu6(x + 3) / 6", "Piecewise-quadratic swish (MobileNetV3).",
-        reference=lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0,
+        cheap=True,
+        reference=lambda x: np.where(x >= 3.0, x, x * np.clip(x + 3.0, 0.0, 6.0) / 6.0),  # no x*6 overflow
         exact=lambda x: x * min(max(x + 3, 0), 6) / 6,
         limits=lambda: (0.0, math.inf),
         derivative=lambda x: np.where(x < -3, 0.0, np.where(x <= 3, x / 3 + 0.5, 1.0)),
@@ -389,6 +405,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "hardsigmoid", "relu6(x + 3) / 6", "Piecewise-linear sigmoid.",
+        cheap=True,
         reference=lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0,
         exact=lambda x: min(max(x + 3, 0), 6) / _mp().mpf(6),
         limits=lambda: (0.0, 1.0),
@@ -401,6 +418,8 @@ ACTIVATIONS = (
         "hardtanh", "min(max(x, min_val), max_val)", "Clamp to [min_val, max_val].",
         params=(Param("min_val", -1.0, doc="lower bound", samples=(-2.0, 0.0)),
                 Param("max_val", 1.0, doc="upper bound (>= min_val)", samples=(2.0, 6.0))),
+        constraints=((lambda p: p["min_val"] <= p["max_val"], "min_val must be <= max_val"),),
+        cheap=True,
         reference=lambda x, min_val, max_val: np.clip(x, min_val, max_val),
         exact=lambda x, min_val, max_val: min(max(x, min_val), max_val),
         limits=lambda min_val, max_val: (min_val, max_val),
@@ -436,6 +455,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "softsign", "x / (1 + |x|)", "Rational sigmoid-shaped squashing.",
+        cheap=True,
         reference=lambda x: x / (1.0 + np.abs(x)),
         exact=lambda x: x / (1 + abs(x)),
         limits=lambda: (-1.0, 1.0),
@@ -470,8 +490,16 @@ def lookup(name):
         raise ValueError(f"unknown activation {name!r}; known: {', '.join(sorted(BY_NAME))}") from None
 
 
+# Smallest share of a call worth handing to another thread, in elements
+# (measured with tools/kernel_check.py-style timings on 2 cores: a
+# memory-bound kernel gains from a second thread from ~16K elements per
+# thread, a transcendental one from ~4K; the hand-off costs ~1 us).
+PARALLEL_MIN_PART = {"cheap": 16384, "transcendental": 4096}
+
+
 def c_kernels():
-    """(kernel name, array inputs, parameters) for every C kernel, in table order.
+    """(kernel name, array inputs, parameters, min elements per thread) for
+    every C kernel, in table order.
 
     Each activation kernel K exports K (forward).  This list is what setup.py
     writes to ac_kernel_list.h and what actcore.ufuncs builds ufuncs from.
@@ -479,9 +507,10 @@ def c_kernels():
     seen, out = set(), []
     for act in ACTIVATIONS:
         npar = len(act.kernel_params)
+        min_part = PARALLEL_MIN_PART["cheap" if act.cheap else "transcendental"]
         for k in act.kernel_names():
             if k in seen:
                 continue
             seen.add(k)
-            out.append((k, 1, npar))
+            out.append((k, 1, npar, min_part))
     return out

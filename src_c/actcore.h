@@ -49,6 +49,7 @@ typedef struct {
     const char *name;  /* ufunc-level kernel name, e.g. "gelu_tanh_backward" */
     int nin;           /* array inputs */
     int npar;          /* parameters (after the array inputs in the ufunc) */
+    ac_len min_part;   /* fewest elements worth giving another thread */
     ac_kernel_f32 f32[AC_ISA_LEVEL_COUNT];  /* NULL where the level is not built */
     ac_kernel_f64 f64[AC_ISA_LEVEL_COUNT];
     /* The level in use, set by ac_select_isa(); read by the ufunc loops. */

@@ -21,10 +21,10 @@
                                  float *);                                                   \
     void ac_##name##_f64_##level(ac_len, const double *const *, const double *const *, int,  \
                                  double *);
-#define AC_DECLARE(name, nin, npar)                                                          \
+#define AC_DECLARE(name, nin, npar, part)                                                    \
     AC_DECLARE_LEVEL(name, baseline) AC_DECLARE_LEVEL(name, avx2) AC_DECLARE_LEVEL(name, avx512)
-#define AC_ENTRY(name, nin, npar)                                                            \
-    {#name, nin, npar,                                                                       \
+#define AC_ENTRY(name, nin, npar, part)                                                      \
+    {#name, nin, npar, part,                                                                 \
      {ac_##name##_f32_baseline, ac_##name##_f32_avx2, ac_##name##_f32_avx512},               \
      {ac_##name##_f64_baseline, ac_##name##_f64_avx2, ac_##name##_f64_avx512}, 0, 0},
 void ac_h2f_baseline(ac_len, const uint16_t *, float *);
@@ -36,13 +36,13 @@ void ac_f2h_avx512(ac_len, const float *, uint16_t *);
 static const ac_cvt_h2f h2f_levels[AC_ISA_LEVEL_COUNT] = {ac_h2f_baseline, ac_h2f_avx2, ac_h2f_avx512};
 static const ac_cvt_f2h f2h_levels[AC_ISA_LEVEL_COUNT] = {ac_f2h_baseline, ac_f2h_avx2, ac_f2h_avx512};
 #else
-#define AC_DECLARE(name, nin, npar)                                                          \
+#define AC_DECLARE(name, nin, npar, part)                                                    \
     void ac_##name##_f32_baseline(ac_len, const float *const *, const float *const *, int,   \
                                   float *);                                                  \
     void ac_##name##_f64_baseline(ac_len, const double *const *, const double *const *, int, \
                                   double *);
-#define AC_ENTRY(name, nin, npar)                                                            \
-    {#name, nin, npar, {ac_##name##_f32_baseline, 0, 0}, {ac_##name##_f64_baseline, 0, 0}, 0, 0},
+#define AC_ENTRY(name, nin, npar, part)                                                      \
+    {#name, nin, npar, part, {ac_##name##_f32_baseline, 0, 0}, {ac_##name##_f64_baseline, 0, 0}, 0, 0},
 void ac_h2f_baseline(ac_len, const uint16_t *, float *);
 void ac_f2h_baseline(ac_len, const float *, uint16_t *);
 static const ac_cvt_h2f h2f_levels[AC_ISA_LEVEL_COUNT] = {ac_h2f_baseline, 0, 0};

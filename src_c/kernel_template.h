@@ -21,8 +21,8 @@
  *  - +-inf lanes then take K_f32_inf(x), NaN lanes return the input NaN.
  *  K_f32_inf is evaluated on every lane (NaN lanes replaced by 0), so it may
  *  only use compares, selects, sign operations and parameter arithmetic.
- * The check costs one compare and one branch per vector; the branch is
- * never taken on NaN/inf-free data.
+ * The check costs a compare, a select and a branch per vector; the branch
+ * is never taken on NaN/inf-free data.
  *
  * Tails (n not a multiple of the vector width) go through a zero-padded
  * stack buffer; array parameters are padded with their last valid value so a
@@ -109,17 +109,18 @@
         }                                                                                  \
     }
 
-/* y_ = FN(x) with the special-value protocol described above. */
+/* y_ = FN(x) with the special-value protocol described above.  The
+ * sanitising select runs unconditionally: compilers may hoist FN above the
+ * branch (its intrinsics do not count as trapping), so FN must never be able
+ * to see a NaN or an infinity, even speculatively. */
 #define AC_GUARDED(V, FN, x, p, y)                                                         \
     do {                                                                                   \
         AC_M(V) sp_ = AC_OP(V, isspecial)(x);                                              \
+        y = FN(AC_OP(V, select)(sp_, AC_OP(V, zero)(), x), p);                             \
         if (AC_UNLIKELY(AC_ANY(V)(sp_))) {                                                 \
             AC_M(V) nan_ = AC_OP(V, isnan)(x);                                             \
-            V fin_ = FN(AC_OP(V, select)(sp_, AC_OP(V, zero)(), x), p);                    \
             V lim_ = FN##_inf(AC_OP(V, select)(nan_, AC_OP(V, zero)(), x), p);             \
-            y = AC_OP(V, select)(nan_, x, AC_OP(V, select)(sp_, lim_, fin_));              \
-        } else {                                                                           \
-            y = FN(x, p);                                                                  \
+            y = AC_OP(V, select)(nan_, x, AC_OP(V, select)(sp_, lim_, y));                 \
         }                                                                                  \
     } while (0)
 

@@ -22,10 +22,12 @@
 #define AC_CHUNK 512 /* elements per strided chunk: 2-4 KiB per buffer */
 #define AC_MAX_ARGS 8
 
-static ac_len parallel_min_part = 32768;
+/* 0: each kernel's own minimum (from the registry); else an override for
+ * every kernel (tuning and tests). */
+static ac_len parallel_min_part_override = 0;
 
-void ac_set_parallel_threshold(ac_len elements) { parallel_min_part = elements < 64 ? 64 : elements; }
-ac_len ac_get_parallel_threshold(void) { return parallel_min_part; }
+void ac_set_parallel_threshold(ac_len elements) { parallel_min_part_override = elements < 0 ? 0 : elements; }
+ac_len ac_get_parallel_threshold(void) { return parallel_min_part_override; }
 
 typedef struct {
     const ac_kernel_entry *entry;
@@ -151,7 +153,7 @@ static void run(const ac_kernel_entry *e, char **args, const ac_len *dims, const
 {
     loop_ctx c;
     if (!describe(&c, e, args, steps, itemsize)) return;
-    ac_parallel_for(dims[0], parallel_min_part, worker, &c);
+    ac_parallel_for(dims[0], parallel_min_part_override ? parallel_min_part_override : e->min_part, worker, &c);
 }
 
 void ac_ufunc_loop_f16(char **args, const ac_len *dims, const ac_len *steps, void *data)

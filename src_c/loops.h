@@ -10,7 +10,8 @@ void ac_ufunc_loop_f16(char **args, const ac_len *dims, const ac_len *steps, voi
 void ac_ufunc_loop_f32(char **args, const ac_len *dims, const ac_len *steps, void *data);
 void ac_ufunc_loop_f64(char **args, const ac_len *dims, const ac_len *steps, void *data);
 
-/* Runs shorter than this many elements stay on the calling thread. */
+/* Override every kernel's minimum elements per thread (0: back to each
+ * kernel's own, from the registry). */
 void ac_set_parallel_threshold(ac_len elements);
 ac_len ac_get_parallel_threshold(void);
 

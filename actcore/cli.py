@@ -1,0 +1,61 @@
+"""Command line: python -m actcore {info, bench}."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _cmd_info(args):
+    import actcore
+
+    actcore.show_config()
+
+
+def _cmd_bench(args):
+    from . import bench
+
+    functions = set(args.functions.split(",")) if args.functions else None
+    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else bench.DEFAULT_SIZES
+    threads = args.threads
+    import actcore
+
+    env = bench.environment(threads or actcore.get_num_threads())
+    print("actcore bench: " + ", ".join(f"{k}={v}" for k, v in env.items()), flush=True)
+    print(bench.HEADER, flush=True)
+    rows = bench.run(functions, sizes, threads, repeat_base=args.repeats, use_torch=not args.no_torch,
+                     use_onnx=not args.no_onnx, log=lambda line: print(line, flush=True))
+    print()
+    for line in bench.summary_lines(rows):
+        print(line)
+    if args.markdown:
+        with open(args.markdown, "w") as fh:
+            fh.write(bench.markdown(rows, env) + "\n\n" + "\n".join(bench.summary_lines(rows)) + "\n")
+        print(f"markdown table written to {args.markdown}")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"environment": env, "rows": rows}, fh, indent=1)
+        print(f"results written to {args.json}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m actcore", description="actcore command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("info", help="CPU features, SIMD level, threads, build").set_defaults(func=_cmd_info)
+    b = sub.add_parser("bench", help="time every function against NumPy, torch and onnxruntime")
+    b.add_argument("--functions", help="comma-separated names (default: all)")
+    b.add_argument("--sizes", help="comma-separated element counts (default: 4096,1048576,16777216)")
+    b.add_argument("--threads", type=int, help="threads for every library (default: actcore's)")
+    b.add_argument("--repeats", type=int, default=40, help="repeat budget at 1M elements (scaled by size)")
+    b.add_argument("--no-torch", action="store_true", help="skip torch even if installed")
+    b.add_argument("--no-onnx", action="store_true", help="skip onnxruntime even if installed")
+    b.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
+    b.add_argument("--json", metavar="FILE", help="also write the raw results")
+    b.set_defaults(func=_cmd_bench)
+    args = parser.parse_args(argv)
+    args.func(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

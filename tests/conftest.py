@@ -1,0 +1,37 @@
+import os
+
+import numpy as np
+import pytest
+from hypothesis import settings
+
+import actcore
+from actcore import _config
+
+settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True)
+settings.register_profile("dev", deadline=None, max_examples=200)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+ISAS = _config.supported_isas()
+
+
+@pytest.fixture(params=ISAS)
+def isa(request):
+    """Run the test at every SIMD level this CPU supports."""
+    before = _config.get_isa()
+    _config.set_isa(request.param)
+    yield request.param
+    _config.set_isa(before)
+
+
+@pytest.fixture
+def single_thread():
+    before = actcore.get_num_threads()
+    actcore.set_num_threads(1)
+    yield
+    actcore.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_fp_state():
+    yield
+    np.seterr(all="warn", under="ignore")
