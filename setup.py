@@ -133,7 +133,8 @@ def extensions():
 
     core = Extension(
         "actcore._core",
-        sources=["actcore/_core.pyx", "src_c/dispatch.c", "src_c/loops.c", "src_c/threadpool.c"],
+        sources=["actcore/_core.pyx", "src_c/dispatch.c", "src_c/loops.c", "src_c/softmax_loops.c",
+                 "src_c/threadpool.c"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_2_0_API_VERSION")],
     )
     return cythonize([core], compiler_directives={"language_level": "3", "boundscheck": False,

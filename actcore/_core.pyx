@@ -48,6 +48,14 @@ cdef extern from "numpy/ndarraytypes.h":
     enum:
         NPY_HALF
 
+cdef extern from "softmax_loops.h":
+    void ac_softmax_loop_f32(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
+    void ac_softmax_loop_f64(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
+
+cdef extern from "numpy/ufuncobject.h":
+    object PyUFunc_FromFuncAndDataAndSignature(cnp.PyUFuncGenericFunction *, void **, char *, int, int, int, int,
+                                               const char *, const char *, int, const char *)
+
 cdef extern from "threadpool.h":
     int ac_get_num_threads() noexcept nogil
     void ac_set_num_threads(int n) noexcept nogil
@@ -100,6 +108,33 @@ def build_ufuncs(specs):
         if kname not in index:
             raise RuntimeError(f"kernel {kname!r} is not in this build of actcore._core; rebuild the extension")
         out[uname] = make_ufunc(ac_kernel_at(index[kname]), uname.encode(), doc.encode())
+    return out
+
+
+def build_softmax_gufuncs(docs):
+    """{"softmax": gufunc, "log_softmax": gufunc}, signature (n),(n),()->(n):
+    logits, mask (bool, True = take part), temperature (float64) -> output
+    along the last axis.  Loops: float32 and float64."""
+    out = {}
+    cdef cnp.PyUFuncGenericFunction *funcs
+    cdef void **data
+    cdef char *types
+    cdef int log
+    for log, name in enumerate(("softmax", "log_softmax")):
+        funcs = <cnp.PyUFuncGenericFunction *>PyMem_Malloc(2 * sizeof(cnp.PyUFuncGenericFunction))
+        data = <void **>PyMem_Malloc(2 * sizeof(void *))
+        types = <char *>PyMem_Malloc(8)
+        if funcs == NULL or data == NULL or types == NULL:
+            raise MemoryError()
+        funcs[0] = <cnp.PyUFuncGenericFunction>ac_softmax_loop_f32
+        funcs[1] = <cnp.PyUFuncGenericFunction>ac_softmax_loop_f64
+        data[0] = data[1] = <void *><size_t>log
+        types[0] = cnp.NPY_FLOAT; types[1] = cnp.NPY_BOOL; types[2] = cnp.NPY_DOUBLE; types[3] = cnp.NPY_FLOAT
+        types[4] = cnp.NPY_DOUBLE; types[5] = cnp.NPY_BOOL; types[6] = cnp.NPY_DOUBLE; types[7] = cnp.NPY_DOUBLE
+        bname, bdoc = name.encode(), docs.get(name, name).encode()
+        _keepalive.append((bname, bdoc))
+        out[name] = PyUFunc_FromFuncAndDataAndSignature(funcs, data, types, 2, 3, 1, cnp.PyUFunc_None, bname,
+                                                        bdoc, 0, b"(n),(n),()->(n)")
     return out
 
 

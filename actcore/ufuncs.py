@@ -48,10 +48,10 @@ for _act in _registry.ACTIVATIONS:
     for _alias in _act.aliases:
         globals()[_alias] = _UFUNCS[_act.name]
 
-__all__ = sorted(set(_UFUNCS) | {a for act in _registry.ACTIVATIONS for a in act.aliases})
+from .softmax import _GUFUNCS  # noqa: E402 - the softmax gufuncs live here too, for pickling
 
+softmax = _GUFUNCS["softmax"]
+log_softmax = _GUFUNCS["log_softmax"]
 
-def for_kernel(kernel):
-    """The ufunc that runs C kernel `kernel` (a registry kernel name)."""
-    return _UFUNCS[kernel] if kernel in _UFUNCS else next(
-        uf for name, uf in _UFUNCS.items() if name == kernel)
+__all__ = sorted(set(_UFUNCS) | {a for act in _registry.ACTIVATIONS for a in act.aliases}
+                 | {"softmax", "log_softmax"})

@@ -57,6 +57,22 @@ typedef struct {
     ac_kernel_f64 active_f64;
 } ac_kernel_entry;
 
+/* Softmax family over a batch of rows: row r, element k of x lives at
+ * x + r*x_rs + k*x_ks (byte strides); the same for the mask (bytes, nonzero =
+ * take part; NULL = no mask) and the output.  Rows [r0, r1) are computed. */
+typedef struct {
+    ac_len rows, n;
+    const char *x;
+    ac_len x_rs, x_ks;
+    const uint8_t *mask;
+    ac_len m_rs, m_ks;
+    char *y;
+    ac_len y_rs, y_ks;
+    double temperature; /* > 0 */
+    int log;            /* 0: softmax, 1: log_softmax */
+} ac_softmax_job;
+typedef void (*ac_softmax_fn)(const ac_softmax_job *job, ac_len r0, ac_len r1);
+
 /* dispatch.c */
 int ac_kernel_count(void);
 ac_kernel_entry *ac_kernel_at(int index);
@@ -70,6 +86,8 @@ const char *ac_build_compiler(void);
 const char *ac_build_flags(int level);
 ac_cvt_h2f ac_active_h2f(void);
 ac_cvt_f2h ac_active_f2h(void);
+ac_softmax_fn ac_active_softmax_f32(void);
+ac_softmax_fn ac_active_softmax_f64(void);
 
 #ifdef __cplusplus
 }

@@ -35,6 +35,16 @@ void ac_f2h_avx2(ac_len, const float *, uint16_t *);
 void ac_f2h_avx512(ac_len, const float *, uint16_t *);
 static const ac_cvt_h2f h2f_levels[AC_ISA_LEVEL_COUNT] = {ac_h2f_baseline, ac_h2f_avx2, ac_h2f_avx512};
 static const ac_cvt_f2h f2h_levels[AC_ISA_LEVEL_COUNT] = {ac_f2h_baseline, ac_f2h_avx2, ac_f2h_avx512};
+void ac_softmax_f32_baseline(const ac_softmax_job *, ac_len, ac_len);
+void ac_softmax_f32_avx2(const ac_softmax_job *, ac_len, ac_len);
+void ac_softmax_f32_avx512(const ac_softmax_job *, ac_len, ac_len);
+void ac_softmax_f64_baseline(const ac_softmax_job *, ac_len, ac_len);
+void ac_softmax_f64_avx2(const ac_softmax_job *, ac_len, ac_len);
+void ac_softmax_f64_avx512(const ac_softmax_job *, ac_len, ac_len);
+static const ac_softmax_fn softmax_f32_levels[AC_ISA_LEVEL_COUNT] = {
+    ac_softmax_f32_baseline, ac_softmax_f32_avx2, ac_softmax_f32_avx512};
+static const ac_softmax_fn softmax_f64_levels[AC_ISA_LEVEL_COUNT] = {
+    ac_softmax_f64_baseline, ac_softmax_f64_avx2, ac_softmax_f64_avx512};
 #else
 #define AC_DECLARE(name, nin, npar, part)                                                    \
     void ac_##name##_f32_baseline(ac_len, const float *const *, const float *const *, int,   \
@@ -47,6 +57,10 @@ void ac_h2f_baseline(ac_len, const uint16_t *, float *);
 void ac_f2h_baseline(ac_len, const float *, uint16_t *);
 static const ac_cvt_h2f h2f_levels[AC_ISA_LEVEL_COUNT] = {ac_h2f_baseline, 0, 0};
 static const ac_cvt_f2h f2h_levels[AC_ISA_LEVEL_COUNT] = {ac_f2h_baseline, 0, 0};
+void ac_softmax_f32_baseline(const ac_softmax_job *, ac_len, ac_len);
+void ac_softmax_f64_baseline(const ac_softmax_job *, ac_len, ac_len);
+static const ac_softmax_fn softmax_f32_levels[AC_ISA_LEVEL_COUNT] = {ac_softmax_f32_baseline, 0, 0};
+static const ac_softmax_fn softmax_f64_levels[AC_ISA_LEVEL_COUNT] = {ac_softmax_f64_baseline, 0, 0};
 #endif
 
 AC_FOR_EACH_KERNEL(AC_DECLARE)
@@ -166,6 +180,8 @@ const char *ac_cpu_features(void)
 
 ac_cvt_h2f ac_active_h2f(void) { return h2f_levels[active_level < 0 ? 0 : active_level]; }
 ac_cvt_f2h ac_active_f2h(void) { return f2h_levels[active_level < 0 ? 0 : active_level]; }
+ac_softmax_fn ac_active_softmax_f32(void) { return softmax_f32_levels[active_level < 0 ? 0 : active_level]; }
+ac_softmax_fn ac_active_softmax_f64(void) { return softmax_f64_levels[active_level < 0 ? 0 : active_level]; }
 
 const char *ac_build_compiler(void)
 {

@@ -153,7 +153,7 @@ static void run(const ac_kernel_entry *e, char **args, const ac_len *dims, const
 {
     loop_ctx c;
     if (!describe(&c, e, args, steps, itemsize)) return;
-    ac_parallel_for(dims[0], parallel_min_part_override ? parallel_min_part_override : e->min_part, worker, &c);
+    ac_parallel_for(dims[0], parallel_min_part_override ? parallel_min_part_override : e->min_part, 64, worker, &c);
 }
 
 void ac_ufunc_loop_f16(char **args, const ac_len *dims, const ac_len *steps, void *data)

@@ -21,9 +21,10 @@
 
 /* Windows builds run serially for now (see docs/ARCHITECTURE.md). */
 static int requested_threads = 1;
-void ac_parallel_for(ac_len n, ac_len min_part, ac_range_fn fn, void *ctx)
+void ac_parallel_for(ac_len n, ac_len min_part, ac_len align, ac_range_fn fn, void *ctx)
 {
     (void)min_part;
+    (void)align;
     if (n > 0) fn(ctx, 0, n);
 }
 int ac_get_num_threads(void) { return requested_threads; }
@@ -54,6 +55,7 @@ typedef struct {
     ac_range_fn fn;
     void *ctx;
     ac_len n;
+    ac_len align; /* part boundaries are multiples of this (power of two) */
     int parts;
     fenv_t env;          /* caller's floating-point environment */
     atomic_int fpflags;  /* exception flags raised by the workers */
@@ -74,11 +76,11 @@ static pthread_t workers[AC_MAX_THREADS];
 static int atfork_registered;
 static unsigned spawn_generation;   /* generation before which new workers start */
 
-static void part_bounds(ac_len n, int parts, int p, ac_len *b, ac_len *e)
+static void part_bounds(ac_len n, ac_len align, int parts, int p, ac_len *b, ac_len *e)
 {
-    /* equal shares, boundaries rounded down to 64 elements (cache lines) */
-    ac_len lo = (ac_len)((double)n * p / parts) & ~(ac_len)63;
-    ac_len hi = p + 1 == parts ? n : ((ac_len)((double)n * (p + 1) / parts) & ~(ac_len)63);
+    /* equal shares, boundaries rounded down to `align` (64 elements: cache lines) */
+    ac_len lo = (ac_len)((double)n * p / parts) & ~(align - 1);
+    ac_len hi = p + 1 == parts ? n : ((ac_len)((double)n * (p + 1) / parts) & ~(align - 1));
     *b = lo;
     *e = hi;
 }
@@ -86,7 +88,7 @@ static void part_bounds(ac_len n, int parts, int p, ac_len *b, ac_len *e)
 static void run_part(int p)
 {
     ac_len b, e;
-    part_bounds(job.n, job.parts, p, &b, &e);
+    part_bounds(job.n, job.align, job.parts, p, &b, &e);
     if (e > b) job.fn(job.ctx, b, e);
 }
 
@@ -170,11 +172,11 @@ static void atfork_child(void)
     pthread_mutex_init(&submit_lock, NULL);
 }
 
-void ac_parallel_for(ac_len n, ac_len min_part, ac_range_fn fn, void *ctx)
+void ac_parallel_for(ac_len n, ac_len min_part, ac_len align, ac_range_fn fn, void *ctx)
 {
     if (n <= 0) return;
     int want = atomic_load(&requested_threads);
-    if (min_part < 64) min_part = 64;
+    if (min_part < align) min_part = align;
     ac_len max_parts = n / min_part;
     int parts = want < max_parts ? want : (int)(max_parts < 1 ? 1 : max_parts);
     if (parts <= 1 || pthread_mutex_trylock(&submit_lock) != 0) {
@@ -199,6 +201,7 @@ void ac_parallel_for(ac_len n, ac_len min_part, ac_range_fn fn, void *ctx)
     job.fn = fn;
     job.ctx = ctx;
     job.n = n;
+    job.align = align;
     job.parts = parts;
     fegetenv(&job.env);
     atomic_store(&job.fpflags, 0);

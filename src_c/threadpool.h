@@ -17,8 +17,9 @@
 typedef void (*ac_range_fn)(void *ctx, ac_len begin, ac_len end);
 
 /* Run fn over [0, n) split into at most num_threads parts of at least
- * min_part elements each (parts start at multiples of 64 elements). */
-void ac_parallel_for(ac_len n, ac_len min_part, ac_range_fn fn, void *ctx);
+ * min_part items each, part boundaries at multiples of `align` (a power of
+ * two: 64 elements keeps cache lines whole; 1 for rows). */
+void ac_parallel_for(ac_len n, ac_len min_part, ac_len align, ac_range_fn fn, void *ctx);
 
 int ac_get_num_threads(void);
 void ac_set_num_threads(int n);     /* n >= 1; applied at the next parallel call */

@@ -147,3 +147,15 @@ def test_floating_point_flags_from_helper_threads_reach_numpy():
                 actcore.selu(x)
     finally:
         actcore.set_num_threads(before)
+
+
+def test_readme_table_is_generated_from_the_registry():
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "tools" / "gen_docs.py").exists():
+        pytest.skip("not a source tree")
+    out = subprocess.run([sys.executable, str(root / "tools" / "gen_docs.py"), "--check"], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stdout

@@ -28,3 +28,33 @@ def evaluate(act, x, params, out_dtype):
         y = np.where(xb == np.inf, hi, y)
         y = np.where(np.isnan(xb), xb, y)
         return np.broadcast_to(y, shape).astype(out_dtype)
+
+
+def softmax(x, axis, temperature, mask, log):
+    """Reference softmax / log_softmax in float64 with the library's rules for
+    special rows (see actcore.softmax); x is float64, mask None or bool."""
+    x = np.moveaxis(np.asarray(x, np.float64), axis, -1)
+    valid = np.ones(x.shape, bool) if mask is None else np.moveaxis(np.asarray(mask, bool), axis, -1)
+    with np.errstate(all="ignore"):
+        xv = np.where(valid, x, -np.inf)
+        nan_row = np.isnan(xv).any(-1, keepdims=True)
+        pinf = xv == np.inf
+        n_pinf = pinf.sum(-1, keepdims=True)
+        m = np.max(np.where(np.isnan(xv), -np.inf, xv), -1, keepdims=True)
+        finite_m = np.isfinite(m)
+        ms = np.where(finite_m, m, 0.0)
+        q = (xv - ms) / temperature
+        e = np.exp(q)
+        is_max = (xv == ms) & finite_m
+        sprime = is_max.sum(-1, keepdims=True) - 1 + np.where(is_max, 0.0, e).sum(-1, keepdims=True)
+        if log:
+            y = q - np.log1p(sprime)
+            y = np.where(valid & (xv != -np.inf), y, -np.inf)
+            y = np.where(n_pinf > 0, np.where(pinf, -np.log(np.maximum(n_pinf, 1)), -np.inf), y)
+            y = np.where(~finite_m & (n_pinf == 0), -np.inf, y)
+        else:
+            y = e / (1.0 + sprime)
+            y = np.where(n_pinf > 0, np.where(pinf, 1.0 / np.maximum(n_pinf, 1), 0.0), y)
+            y = np.where(~finite_m & (n_pinf == 0), 0.0, y)
+        y = np.where(nan_row, np.nan, y)
+    return np.moveaxis(y, -1, axis)

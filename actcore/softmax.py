@@ -1,0 +1,154 @@
+"""softmax and log_softmax along any axis, with a mask and a temperature.
+
+    softmax(x, axis=-1, temperature=1.0, where=None, out=None)
+    log_softmax(x, axis=-1, temperature=1.0, where=None, out=None)
+
+Computed by C row kernels (src_c/softmax_impl.h) behind two gufuncs with
+signature (n),(n),()->(n) (`actcore.ufuncs.softmax`, `...log_softmax`).
+Numerics: the row max is subtracted exactly, exp's argument carries the
+rounding error of x - max, the sum excludes the max term and accumulates in
+double, and log_softmax uses log1p of that sum, so peaked rows stay exact.
+
+Special rows, by definition here (not errors): a row with NaN gives NaN; a
+row with +inf entries gives their limit (the +inf positions share the mass
+equally); a row that is all -inf or all masked gives zeros from softmax and
+-inf from log_softmax (the "safe softmax" attention code needs).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.exceptions import AxisError
+
+from . import _dispatch, _validate
+from .backends import reference
+
+try:
+    from . import _core
+    _GUFUNCS = _core.build_softmax_gufuncs({
+        "softmax": "softmax(x, where, temperature) along the last axis (gufunc (n),(n),()->(n)); "
+                   "see actcore.softmax for the checked function.",
+        "log_softmax": "log_softmax(x, where, temperature) along the last axis (gufunc (n),(n),()->(n)); "
+                       "see actcore.log_softmax for the checked function.",
+    })
+except ImportError:
+    _GUFUNCS = None
+
+__all__ = ["softmax", "log_softmax"]
+
+
+def _normalize_axis(axis, ndim, func):
+    try:
+        axis = int(axis) if not isinstance(axis, bool) else None
+    except (TypeError, ValueError):
+        axis = None
+    if axis is None:
+        raise AxisError(f"actcore.{func}: axis must be an integer")
+    if not -ndim <= axis < ndim:
+        raise AxisError(axis, ndim, f"actcore.{func}")
+    return axis % ndim
+
+
+def _temperature(value, func):
+    try:
+        t = float(value)
+    except (TypeError, ValueError):
+        raise _validate.ParameterError(f"actcore.{func}: temperature must be a real number, "
+                                       f"got {type(value).__name__}") from None
+    if not (t > 0 and math.isfinite(t)):
+        raise _validate.ParameterError(f"actcore.{func}: temperature must be finite and > 0, got {t}")
+    return t
+
+
+def _mask(where, shape, func):
+    if where is None:
+        return None
+    w = np.asarray(where)
+    if w.dtype != np.bool_:
+        raise _validate.ParameterError(f"actcore.{func}: where must be a boolean array, got dtype {w.dtype}")
+    try:
+        return np.broadcast_to(w, shape)
+    except ValueError:
+        raise _validate.ParameterError(f"actcore.{func}: where with shape {w.shape} is not broadcastable to "
+                                       f"x's shape {shape}") from None
+
+
+def _run(func, log, x, axis, temperature, where, out, backend):
+    x, cast = _validate.prepare_x(x, func)
+    x = np.asarray(x)
+    t = _temperature(temperature, func)
+    _validate.check_out(out, func)
+    squeeze = x.ndim == 0
+    if squeeze:  # a scalar is a row of one
+        x = x.reshape(1)
+    axis = _normalize_axis(axis, x.ndim, func)
+    mask = _mask(where, x.shape, func)
+    if out is not None and np.shape(out) != np.shape(x if not squeeze else x[0]):
+        raise ValueError(f"actcore.{func}: out has shape {np.shape(out)}, expected {x.shape}")
+    compute = np.dtype(cast) if cast is not None else x.dtype
+    if compute == np.float16:
+        compute = np.dtype(np.float32)
+    name = _dispatch.check_backend(backend) if backend is not None else _dispatch.default_backend()
+
+    if name == "reference" or _GUFUNCS is None:
+        y = reference.softmax(x.astype(np.float64), axis, t, mask, log).astype(cast or x.dtype)
+    else:
+        y = _c(log, x.astype(compute, copy=False), axis, t, mask)
+        if y.dtype != (cast or x.dtype):
+            y = y.astype(cast or x.dtype)
+    if squeeze:
+        y = y[0]
+    if out is None:
+        return y
+    np.copyto(out, y, casting="same_kind")
+    return out
+
+
+def _c(log, x, axis, t, mask):
+    """Run the gufunc with the softmax axis last; rows that are not contiguous
+    in memory are computed on a contiguous copy (one transposed copy)."""
+    x0 = np.moveaxis(x, axis, -1)
+    m0 = np.broadcast_to(np.True_, x0.shape) if mask is None else np.moveaxis(mask, axis, -1)
+    if x0.shape[-1] > 1 and x0.strides[-1] != x0.itemsize:
+        x0 = np.ascontiguousarray(x0)
+        m0 = np.ascontiguousarray(m0) if mask is not None else m0
+    gufunc = _GUFUNCS["log_softmax" if log else "softmax"]
+    y0 = gufunc(x0, m0, np.float64(t))
+    return np.moveaxis(y0, -1, axis)
+
+
+def softmax(x, axis=-1, temperature=1.0, where=None, out=None, *, backend=None):
+    """Softmax along `axis`: exp(x/T - max) / sum(exp(x/T - max)).
+
+    Parameters
+    ----------
+    x : array_like
+        Logits.  float16/32/64 keep their dtype (float16 computed in float32);
+        integers and bools compute in float64.
+    axis : int, default -1
+        Axis along which the entries sum to 1 (negative counts from the end).
+    temperature : float, default 1.0
+        T > 0; small T approaches argmax, large T approaches uniform.
+    where : array_like of bool, optional
+        Broadcastable to x; False entries get 0 and take no part in the sum.
+    out : ndarray, optional
+        Result array (same shape as x).
+    backend : {None, 'c', 'reference'}, optional
+
+    Rows with NaN give NaN; rows with +inf give the limit (the +inf entries
+    share the mass); rows that are all -inf or all masked give zeros.
+    Accuracy (float32): within 4 ulp per element of a float64 reference.
+    """
+    return _run("softmax", False, x, axis, temperature, where, out, backend)
+
+
+def log_softmax(x, axis=-1, temperature=1.0, where=None, out=None, *, backend=None):
+    """log(softmax(x)) computed as x/T - max - log1p(sum over the non-max
+    terms of exp(x/T - max)): exact for peaked rows where log(sum(exp))
+    would round the small terms away.
+
+    Parameters as for actcore.softmax.  Masked entries and rows that are all
+    -inf or all masked give -inf.
+    """
+    return _run("log_softmax", True, x, axis, temperature, where, out, backend)

@@ -1,0 +1,195 @@
+"""softmax / log_softmax: accuracy, special rows, masks, temperature, axes,
+errors, and properties (hypothesis)."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from numpy.exceptions import AxisError
+
+import actcore
+from actcore.accuracy import ulp_error
+from actcore.backends import reference
+
+FUNCS = [(actcore.softmax, False), (actcore.log_softmax, True)]
+IDS = ["softmax", "log_softmax"]
+
+
+def ref(x, axis=-1, t=1.0, where=None, log=False):
+    return reference.softmax(np.asarray(x, np.float64), axis % np.ndim(x), t, where, log)
+
+
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+@pytest.mark.parametrize("shape", [(1, 1), (3, 7), (5, 16), (4, 17), (2, 1000), (1024, 33), (7, 3, 64)])
+def test_float32_within_4_ulp(fn, log, shape, isa):
+    rng = np.random.default_rng(sum(shape))
+    x = (rng.standard_normal(shape) * 8).astype(np.float32)
+    y = fn(x)
+    err = ulp_error(y, ref(x, log=log), np.float32)
+    assert err.max() <= 4, f"{err.max():.2f} ulp"
+
+
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+def test_long_rows_stay_accurate(fn, log, isa):
+    # the sum over 100,000 entries accumulates in double: each element within 4 ulp
+    rng = np.random.default_rng(1)
+    x = (rng.standard_normal((2, 100_000)) * 3).astype(np.float32)
+    err = ulp_error(fn(x), ref(x, log=log), np.float32)
+    assert err.max() <= 4
+
+
+@pytest.mark.skipif(np.finfo(np.longdouble).nmant < 60, reason="needs an extended long double reference")
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+def test_float64_within_4_ulp(fn, log, isa):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((50, 301)) * 10
+    xl = x.astype(np.longdouble)  # 64-bit mantissa: x - max and exp keep ~11 bits beyond double
+    q = xl - xl.max(-1, keepdims=True)
+    rest = ((q == 0).sum(-1, keepdims=True) - 1) + np.where(q == 0, 0, np.exp(q)).sum(-1, keepdims=True)
+    want = q - np.log1p(rest) if log else np.exp(q) / (1 + rest)  # log1p: log(1 + tiny) would round
+    err = ulp_error(fn(x), want.astype(np.float64), np.float64)
+    assert err.max() <= 4
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_special_rows(dtype, isa):
+    inf, nan = np.inf, np.nan
+    x = np.array([[1e30, -1e30, 0.0, 0.0],
+                  [-inf, -inf, -inf, -inf],
+                  [inf, 1.0, inf, -inf],
+                  [nan, 1.0, 2.0, 3.0],
+                  [-1e30, -1e30, -1e30, -1e30],
+                  [3.0, -inf, 2.0, -inf]], dtype=dtype)
+    s = actcore.softmax(x)
+    ls = actcore.log_softmax(x)
+    np.testing.assert_array_equal(s[0], [1, 0, 0, 0])
+    np.testing.assert_array_equal(ls[0], np.array([0, -2e30, -1e30, -1e30], dtype))
+    np.testing.assert_array_equal(s[1], [0, 0, 0, 0])
+    np.testing.assert_array_equal(ls[1], [-inf] * 4)
+    np.testing.assert_array_equal(s[2], [0.5, 0, 0.5, 0])
+    np.testing.assert_allclose(ls[2], [-math.log(2), -inf, -math.log(2), -inf])
+    assert np.isnan(s[3]).all() and np.isnan(ls[3]).all()
+    np.testing.assert_array_equal(s[4], [0.25] * 4)
+    np.testing.assert_allclose(s[5], [1 / (1 + math.exp(-1)), 0, math.exp(-1) / (1 + math.exp(-1)), 0], rtol=1e-6)
+    assert ls[5][1] == -inf and ls[5][3] == -inf
+
+
+def test_no_floating_point_warnings_on_well_defined_rows(isa):
+    x = np.array([[1e30, -1e30, 0.0], [-np.inf, -np.inf, -np.inf], [3e38, -3e38, 1.0], [-200.0, 0.0, -150.0]],
+                 np.float32)
+    with np.errstate(all="raise"):
+        actcore.softmax(x)
+        actcore.softmax(x, temperature=1e-3)
+        actcore.log_softmax(x[[0, 1, 3]])  # row 2's log_softmax (-6e38) truly overflows
+        actcore.log_softmax(x, temperature=1e30)
+
+
+def test_log_softmax_keeps_peaked_rows_exact(isa):
+    # log(sum(exp)) rounds 1 + 1e-13 to 1: log1p of the non-max sum does not
+    x = np.array([0.0, -30.0], np.float32)
+    y = actcore.log_softmax(x)
+    assert y[0] == np.float32(-math.exp(-30.0)) and y[1] == np.float32(-30.0 - math.exp(-30.0))
+    x64 = np.array([0.0, -700.0])
+    assert actcore.log_softmax(x64)[0] == -math.exp(-700.0)
+
+
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+def test_masks(fn, log, isa):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((6, 40)).astype(np.float32)
+    x[0, 5] = np.nan  # a masked NaN takes no part
+    where = rng.random((6, 40)) > 0.3
+    where[0, 5] = False
+    where[2] = False  # a fully masked row
+    y = fn(x, where=where)
+    want = ref(x, where=where, log=log)
+    assert ulp_error(y, want, np.float32).max() <= 4
+    assert (y[~where] == (-np.inf if log else 0)).all()
+    # a mask broadcast along rows
+    col = rng.random(40) > 0.5
+    np.testing.assert_array_equal(fn(x, where=col), fn(x, where=np.broadcast_to(col, x.shape)))
+
+
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+def test_temperature(fn, log, isa):
+    x = np.array([[1.0, 2.0, 3.0, 2.5]], np.float32)
+    for t in (0.01, 0.5, 1.0, 7.0, 1e6):
+        assert ulp_error(fn(x, temperature=t), ref(x, t=t, log=log), np.float32).max() <= 4
+    cold = actcore.softmax(x, temperature=1e-4)
+    np.testing.assert_array_equal(cold, [[0, 0, 1, 0]])  # T -> 0 approaches argmax
+
+
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+def test_every_axis_and_layout(fn, log, isa):
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((4, 5, 6)).astype(np.float32)
+    for axis in (0, 1, 2, -1, -2, -3):
+        want = ref(x, axis=axis, log=log)
+        assert ulp_error(fn(x, axis=axis), want, np.float32).max() <= 4
+        xf = np.asfortranarray(x)
+        np.testing.assert_array_equal(fn(xf, axis=axis), fn(x, axis=axis))
+        np.testing.assert_array_equal(fn(x[:, ::-1], axis=axis), fn(np.ascontiguousarray(x[:, ::-1]), axis=axis))
+    out = np.empty_like(x)
+    assert fn(x, axis=1, out=out) is out
+    np.testing.assert_array_equal(out, fn(x, axis=1))
+    y = x.copy()
+    fn(y, axis=0, out=y)
+    np.testing.assert_array_equal(y, fn(x, axis=0))
+
+
+def test_dtypes_and_scalars():
+    assert actcore.softmax(np.arange(4)).dtype == np.float64
+    assert actcore.softmax(np.ones(4, np.float16)).dtype == np.float16
+    np.testing.assert_array_equal(actcore.softmax(np.ones(4, np.float16)), np.full(4, 0.25, np.float16))
+    assert actcore.softmax(3.0) == 1.0 and actcore.log_softmax(3.0) == 0.0
+    np.testing.assert_allclose(actcore.softmax([1.0, 1.0]), [0.5, 0.5])
+
+
+@pytest.mark.parametrize("fn", [actcore.softmax, actcore.log_softmax], ids=IDS)
+def test_errors_name_the_argument(fn):
+    x = np.ones((3, 4), np.float32)
+    with pytest.raises(AxisError):
+        fn(x, axis=2)
+    with pytest.raises(AxisError):
+        fn(x, axis=-3)
+    with pytest.raises(ValueError, match="where"):
+        fn(x, where=np.ones(3, bool))
+    with pytest.raises(ValueError, match="where"):
+        fn(x, where=np.ones(4, np.int8))
+    for t in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="temperature"):
+            fn(x, temperature=t)
+    with pytest.raises(ValueError, match="out"):
+        fn(x, out=np.empty((4, 3), np.float32))
+    with pytest.raises(TypeError, match="dtype"):
+        fn(np.ones(3, complex))
+
+
+rows = hnp.arrays(np.float32, st.tuples(st.integers(1, 6), st.integers(1, 70)),
+                  elements=st.floats(-60, 60, width=32))
+
+
+@given(rows)
+def test_property_rows_sum_to_one(x):
+    y = actcore.softmax(x)
+    n = x.shape[-1]
+    assert np.all(np.abs(y.astype(np.float64).sum(-1) - 1) <= 4 * n * 2.0**-24)
+    assert np.all(y >= 0)
+
+
+@given(rows, st.floats(-50, 50, width=32))
+def test_property_shift_invariance(x, c):
+    shifted = (x + np.float32(c)).astype(np.float32)
+    # shifting changes x only by its own rounding: compare against the reference of the shifted row
+    assert ulp_error(actcore.softmax(shifted), ref(shifted), np.float32).max() <= 4
+    assert np.allclose(actcore.softmax(shifted), actcore.softmax(x), rtol=1e-4, atol=1e-6)
+
+
+@given(rows)
+def test_property_log_softmax_is_log_of_softmax(x):
+    s = actcore.softmax(x).astype(np.float64)
+    ls = actcore.log_softmax(x).astype(np.float64)
+    ok = s > 1e-30  # where log(softmax) is representable
+    np.testing.assert_allclose(ls[ok], np.log(s[ok]), rtol=1e-5, atol=2e-6)
