@@ -91,12 +91,16 @@ def _run(func, log, x, axis, temperature, where, out, backend):
         compute = np.dtype(np.float32)
     name = _dispatch.check_backend(backend) if backend is not None else _dispatch.default_backend()
 
+    result_dtype = np.dtype(cast or x.dtype)
     if name == "reference" or _GUFUNCS is None:
-        y = reference.softmax(x.astype(np.float64), axis, t, mask, log).astype(cast or x.dtype)
+        y = reference.softmax(x.astype(np.float64), axis, t, mask, log).astype(result_dtype)
     else:
-        y = _c(log, x.astype(compute, copy=False), axis, t, mask)
-        if y.dtype != (cast or x.dtype):
-            y = y.astype(cast or x.dtype)
+        direct = out if (out is not None and not squeeze and out.dtype == compute) else None
+        y = _c(log, x.astype(compute, copy=False), axis, t, mask, direct)
+        if direct is not None:
+            return out
+        if y.dtype != result_dtype:
+            y = y.astype(result_dtype)
     if squeeze:
         y = y[0]
     if out is None:
@@ -105,16 +109,21 @@ def _run(func, log, x, axis, temperature, where, out, backend):
     return out
 
 
-def _c(log, x, axis, t, mask):
-    """Run the gufunc with the softmax axis last; rows that are not contiguous
-    in memory are computed on a contiguous copy (one transposed copy)."""
+def _c(log, x, axis, t, mask, out=None):
+    """Run the gufunc with the softmax axis last, writing into `out` when given
+    (same dtype); rows that are not contiguous in memory are computed on a
+    contiguous copy (one transposed copy)."""
     x0 = np.moveaxis(x, axis, -1)
     m0 = np.broadcast_to(np.True_, x0.shape) if mask is None else np.moveaxis(mask, axis, -1)
     if x0.shape[-1] > 1 and x0.strides[-1] != x0.itemsize:
         x0 = np.ascontiguousarray(x0)
         m0 = np.ascontiguousarray(m0) if mask is not None else m0
     gufunc = _GUFUNCS["log_softmax" if log else "softmax"]
-    y0 = gufunc(x0, m0, np.float64(t))
+    o0 = None if out is None else np.moveaxis(out, axis, -1)
+    if o0 is not None and o0.shape[-1] > 1 and o0.strides[-1] != o0.itemsize:
+        np.copyto(o0, gufunc(x0, m0, np.float64(t)))
+        return out
+    y0 = gufunc(x0, m0, np.float64(t), out=o0)
     return np.moveaxis(y0, -1, axis)
 
 

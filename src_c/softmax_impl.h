@@ -92,7 +92,9 @@ AC_INLINE V SM(quotient)(V x, V hm, V t, V tl, V invt, int unit_t, V floor2, V *
     V bb = AC_OP(V, sub)(s, a);                  /* TwoSum(a, -hm) error */
     V err = AC_OP(V, add)(AC_OP(V, sub)(a, AC_OP(V, sub)(s, bb)),
                           AC_OP(V, sub)(AC_OP(V, neg)(hm), bb));
+    AC_M(V) clamped = AC_OP(V, lt)(s, floor2);
     s = AC_OP(V, max)(s, floor2);
+    err = AC_OP(V, select)(clamped, AC_OP(V, zero)(), err); /* a clamped lane's error is meaningless */
     if (unit_t) {
         *lo = AC_OP(V, add)(err, err);
         return AC_OP(V, add)(s, s);
@@ -162,19 +164,20 @@ static void SM(row_contig)(const ac_softmax_job *j, ac_len r)
     double f2 = SM_EXP_FLOOR * 0.5 * j->temperature;
     const V floor2 = AC_OP(V, set1)((T)(f2 < -SM_T_MAX ? -SM_T_MAX : f2));
     const V floor = AC_OP(V, set1)((T)SM_EXP_FLOOR), scale = AC_OP(V, set1)((T)SM_SCALE);
-    const V nofloor = ninf;
+    const V nofloor = ninf, lowest = AC_OP(V, set1)((T)-SM_T_MAX);
     SM_ACC_DECL(acc);
     ac_len n_max = 0;
     for (k = 0; k < n; k += N) {
         ac_len avail = n - k;
         V v = (avail >= N && mask == NULL) ? AC_OP(V, load)(x + k)
                                            : SM(load_row)(x + k, mask ? mask + k * mks : NULL, mks, avail);
-        AC_M(V) gone = AC_OP(V, eq)(v, ninf);
-        V ql, q = SM(quotient)(AC_OP(V, select)(gone, vmax, v), hm, t, tl, invt, unit_t, floor2, &ql);
+        /* -inf (and masked) lanes become -max_finite: the halved difference
+         * stays finite and lands below the floor, so their e is 0 */
+        V ql, q = SM(quotient)(AC_OP(V, max)(v, lowest), hm, t, tl, invt, unit_t, floor2, &ql);
         q = AC_OP(V, max)(q, floor);
         V pl, nn, pe = AC_OP(V, exp_parts)(q, ql, &pl, &nn);
         V es = AC_OP(V, scale2)(pe, AC_OP(V, add)(nn, scale));
-        es = AC_OP(V, select)(AC_CAT(AC_M(V), _or)(gone, AC_OP(V, le)(q, floor)), AC_OP(V, zero)(), es);
+        es = AC_OP(V, select)(AC_OP(V, le)(q, floor), AC_OP(V, zero)(), es);
         AC_M(V) is_max = AC_OP(V, eq)(v, vmax);
         SM_COUNT(n_max, is_max, avail);
         SM_ACC_ADD(acc, AC_OP(V, select)(is_max, AC_OP(V, zero)(), es));
@@ -187,11 +190,11 @@ static void SM(row_contig)(const ac_softmax_job *j, ac_len r)
             }
         }
     }
-    double sprime = (double)(n_max - 1) + ldexp(SM_ACC_TOTAL(acc), -SM_SCALE);
+    double sprime = (double)(n_max - 1) + SM_ACC_TOTAL(acc) * SM_UNSCALE;
 
     /* pass 3 */
     if (!j->log) {
-        const T inv = (T)ldexp(1.0 / (1.0 + sprime), -SM_SCALE);
+        const T inv = (T)(SM_UNSCALE / (1.0 + sprime));
         const V vinv = AC_OP(V, set1)(inv);
         for (k = 0; k + N <= n; k += N) AC_OP(V, store)(y + k, AC_OP(V, mul)(AC_OP(V, load)(y + k), vinv));
         for (; k < n; k++) y[k] = y[k] * inv;

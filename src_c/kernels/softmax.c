@@ -4,14 +4,20 @@
  */
 #include "../kernel_template.h"
 
-#define AC_COUNT_LANES(V, N, T, cnt, mask)                                                   \
-    do {                                                                                   \
-        if (AC_ANY(V)(mask)) {                                                             \
-            T b_[N];                                                                       \
-            AC_OP(V, store)(b_, AC_OP(V, select)(mask, AC_OP(V, set1)((T)1), AC_OP(V, zero)())); \
-            for (int l_ = 0; l_ < N; l_++) cnt += b_[l_] != 0;                             \
-        }                                                                                  \
-    } while (0)
+/* number of true lanes in a mask */
+#if defined(AC_ISA_AVX512)
+#define AC_POPCOUNT_F(m) __builtin_popcount((unsigned)(m))
+#define AC_POPCOUNT_D(m) __builtin_popcount((unsigned)(m))
+#elif defined(AC_ISA_AVX2)
+#define AC_POPCOUNT_F(m) __builtin_popcount((unsigned)_mm256_movemask_ps(m))
+#define AC_POPCOUNT_D(m) __builtin_popcount((unsigned)_mm256_movemask_pd(m))
+#elif defined(AC_ISA_SSE2)
+#define AC_POPCOUNT_F(m) __builtin_popcount((unsigned)_mm_movemask_ps(m))
+#define AC_POPCOUNT_D(m) __builtin_popcount((unsigned)_mm_movemask_pd(m))
+#else
+#define AC_POPCOUNT_F(m) ((m) != 0)
+#define AC_POPCOUNT_D(m) ((m) != 0)
+#endif
 
 /* ---- float: sums accumulate in double (exp values widened) ---- */
 #define T float
@@ -22,7 +28,8 @@
 #define SM_EXP_FLOOR (-120.0) /* exp(q) < 2^-173 below: 0 for any float result */
 #define SM_SCALE 64           /* 2^64 e^-120 is still a normal float */
 #define SM_T_MAX 3.0e38
-#define SM_COUNT(cnt, m, avail) AC_COUNT_LANES(vf, VF_N, float, cnt, m)
+#define SM_COUNT(cnt, m, avail) ((cnt) += AC_POPCOUNT_F(m))
+#define SM_UNSCALE 0x1p-64
 #if VF_N == VD_N /* one-lane backend: vf_widen duplicates the lane */
 #define SM_ACC_DECL(a) vd a##_0 = vd_zero()
 #define SM_ACC_ADD(a, v) (a##_0 = vd_add(a##_0, (double)(v)))
@@ -46,6 +53,7 @@
 #undef SM_EXPORT
 #undef SM_EXP_FLOOR
 #undef SM_SCALE
+#undef SM_UNSCALE
 #undef SM_T_MAX
 #undef SM_COUNT
 #undef SM_ACC_DECL
@@ -61,7 +69,8 @@
 #define SM_EXP_FLOOR (-1000.0) /* exp(q) < 2^-1442 below: 0 for any double result */
 #define SM_SCALE 512             /* 2^512 e^-1000 is still a normal double */
 #define SM_T_MAX 1.7e308
-#define SM_COUNT(cnt, m, avail) AC_COUNT_LANES(vd, VD_N, double, cnt, m)
+#define SM_COUNT(cnt, m, avail) ((cnt) += AC_POPCOUNT_D(m))
+#define SM_UNSCALE 0x1p-512
 #define SM_ACC_DECL(a) vd a##_s = vd_zero(), a##_c = vd_zero()
 #define SM_ACC_ADD(a, v)                                                                     \
     do {                                                                                   \
