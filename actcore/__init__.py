@@ -27,12 +27,13 @@ from ._dispatch import use_backend  # noqa: E402
 from ._validate import ParameterError  # noqa: E402
 from .functional import *  # noqa: E402,F401,F403
 from .functional import __all__ as _functions  # noqa: E402
-from .softmax import log_softmax, softmax  # noqa: E402
+from .softmax import log_softmax, log_softmax_backward, softmax, softmax_backward, softmax_jacobian  # noqa: E402
 
 try:
     from . import ufuncs  # noqa: E402,F401
 except ImportError:
     ufuncs = None
 
-__all__ = list(_functions) + ["softmax", "log_softmax", "ufuncs", "show_config", "set_num_threads", "get_num_threads",
+__all__ = list(_functions) + ["softmax", "log_softmax", "softmax_backward", "log_softmax_backward",
+                              "softmax_jacobian", "ufuncs", "show_config", "set_num_threads", "get_num_threads",
                               "use_backend", "ParameterError", "__version__"]

@@ -51,6 +51,8 @@ cdef extern from "numpy/ndarraytypes.h":
 cdef extern from "softmax_loops.h":
     void ac_softmax_loop_f32(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
     void ac_softmax_loop_f64(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
+    void ac_softmax_bwd_loop_f32(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
+    void ac_softmax_bwd_loop_f64(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps, void *data) noexcept nogil
 
 cdef extern from "numpy/ufuncobject.h":
     object PyUFunc_FromFuncAndDataAndSignature(cnp.PyUFuncGenericFunction *, void **, char *, int, int, int, int,
@@ -112,9 +114,11 @@ def build_ufuncs(specs):
 
 
 def build_softmax_gufuncs(docs):
-    """{"softmax": gufunc, "log_softmax": gufunc}, signature (n),(n),()->(n):
-    logits, mask (bool, True = take part), temperature (float64) -> output
-    along the last axis.  Loops: float32 and float64."""
+    """The softmax family's gufuncs along the last axis, float32 and float64:
+    softmax, log_softmax: (n),(n),()->(n) logits, mask (bool, True = take
+        part), temperature (float64) -> output;
+    softmax_backward, log_softmax_backward: (n),(n)->(n) grad_output,
+        forward output -> grad_input."""
     out = {}
     cdef cnp.PyUFuncGenericFunction *funcs
     cdef void **data
@@ -135,6 +139,21 @@ def build_softmax_gufuncs(docs):
         _keepalive.append((bname, bdoc))
         out[name] = PyUFunc_FromFuncAndDataAndSignature(funcs, data, types, 2, 3, 1, cnp.PyUFunc_None, bname,
                                                         bdoc, 0, b"(n),(n),()->(n)")
+    for log, name in enumerate(("softmax_backward", "log_softmax_backward")):
+        funcs = <cnp.PyUFuncGenericFunction *>PyMem_Malloc(2 * sizeof(cnp.PyUFuncGenericFunction))
+        data = <void **>PyMem_Malloc(2 * sizeof(void *))
+        types = <char *>PyMem_Malloc(6)
+        if funcs == NULL or data == NULL or types == NULL:
+            raise MemoryError()
+        funcs[0] = <cnp.PyUFuncGenericFunction>ac_softmax_bwd_loop_f32
+        funcs[1] = <cnp.PyUFuncGenericFunction>ac_softmax_bwd_loop_f64
+        data[0] = data[1] = <void *><size_t>log
+        types[0] = cnp.NPY_FLOAT; types[1] = cnp.NPY_FLOAT; types[2] = cnp.NPY_FLOAT
+        types[3] = cnp.NPY_DOUBLE; types[4] = cnp.NPY_DOUBLE; types[5] = cnp.NPY_DOUBLE
+        bname, bdoc = name.encode(), docs.get(name, name).encode()
+        _keepalive.append((bname, bdoc))
+        out[name] = PyUFunc_FromFuncAndDataAndSignature(funcs, data, types, 2, 2, 1, cnp.PyUFunc_None, bname,
+                                                        bdoc, 0, b"(n),(n)->(n)")
     return out
 
 

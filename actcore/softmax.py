@@ -31,11 +31,14 @@ try:
                    "see actcore.softmax for the checked function.",
         "log_softmax": "log_softmax(x, where, temperature) along the last axis (gufunc (n),(n),()->(n)); "
                        "see actcore.log_softmax for the checked function.",
+        "softmax_backward": "softmax_backward(grad_output, output) along the last axis (gufunc (n),(n)->(n)).",
+        "log_softmax_backward": "log_softmax_backward(grad_output, output) along the last axis "
+                                "(gufunc (n),(n)->(n)).",
     })
 except ImportError:
     _GUFUNCS = None
 
-__all__ = ["softmax", "log_softmax"]
+__all__ = ["softmax", "log_softmax", "softmax_backward", "log_softmax_backward", "softmax_jacobian"]
 
 
 def _normalize_axis(axis, ndim, func):
@@ -161,3 +164,66 @@ def log_softmax(x, axis=-1, temperature=1.0, where=None, out=None, *, backend=No
     -inf or all masked give -inf.
     """
     return _run("log_softmax", True, x, axis, temperature, where, out, backend)
+
+
+def _backward(func, log, grad_output, output, axis, out, backend):
+    g, gcast = _validate.prepare_x(grad_output, func)
+    y, ycast = _validate.prepare_x(output, func)
+    g, y = np.asarray(g), np.asarray(y)
+    if g.shape != y.shape:
+        raise ValueError(f"actcore.{func}: grad_output has shape {g.shape} but output has shape {y.shape}")
+    _validate.check_out(out, func)
+    if out is not None and np.shape(out) != g.shape:
+        raise ValueError(f"actcore.{func}: out has shape {np.shape(out)}, expected {g.shape}")
+    result_dtype = np.result_type(gcast or g.dtype, ycast or y.dtype)
+    compute = np.dtype(np.float32) if result_dtype in (np.float16, np.float32) else np.dtype(np.float64)
+    squeeze = g.ndim == 0
+    if squeeze:
+        g, y = g.reshape(1), y.reshape(1)
+    axis = _normalize_axis(axis, g.ndim, func)
+    name = _dispatch.check_backend(backend) if backend is not None else _dispatch.default_backend()
+    if name == "reference" or _GUFUNCS is None:
+        dx = reference.softmax_backward(g.astype(np.float64), y.astype(np.float64), axis, log)
+    else:
+        g0 = np.moveaxis(g.astype(compute, copy=False), axis, -1)
+        y0 = np.moveaxis(y.astype(compute, copy=False), axis, -1)
+        dx = np.moveaxis(_GUFUNCS["log_softmax_backward" if log else "softmax_backward"](g0, y0), -1, axis)
+    dx = dx.astype(result_dtype, copy=False)
+    if squeeze:
+        dx = dx[0]
+    if out is None:
+        return dx
+    np.copyto(out, dx, casting="same_kind")
+    return out
+
+
+def softmax_backward(grad_output, output, axis=-1, out=None, *, backend=None):
+    """Gradient through softmax: y * (g - sum(g * y, axis)), with y = softmax(x)
+    the forward output and g the gradient of the loss with respect to y.
+
+    One fused pass per row (the row sum accumulates in double); the
+    Jacobian-vector product of actcore.softmax_jacobian without forming it."""
+    return _backward("softmax_backward", False, grad_output, output, axis, out, backend)
+
+
+def log_softmax_backward(grad_output, output, axis=-1, out=None, *, backend=None):
+    """Gradient through log_softmax: g - exp(y) * sum(g, axis), with y =
+    log_softmax(x) the forward output."""
+    return _backward("log_softmax_backward", True, grad_output, output, axis, out, backend)
+
+
+def softmax_jacobian(y, axis=-1):
+    """The explicit Jacobian of softmax, diag(y) - y y^T, for each row of the
+    softmax output `y` along `axis`: result[..., i, j] = d softmax_i / d x_j,
+    the two K-sized axes last and the other axes of y in order.  For teaching
+    and checking (it is K times larger than y); use softmax_backward to
+    apply it."""
+    y = np.asarray(y)
+    if y.dtype.kind not in "f":
+        y = y.astype(np.float64)
+    if y.ndim == 0:
+        raise AxisError("actcore.softmax_jacobian: y must have at least one axis")
+    axis = _normalize_axis(axis, y.ndim, "softmax_jacobian")
+    y0 = np.moveaxis(y, axis, -1)
+    eye = np.eye(y0.shape[-1], dtype=y.dtype)
+    return y0[..., :, None] * (eye - y0[..., None, :])

@@ -52,6 +52,7 @@ from .softmax import _GUFUNCS  # noqa: E402 - the softmax gufuncs live here too,
 
 softmax = _GUFUNCS["softmax"]
 log_softmax = _GUFUNCS["log_softmax"]
+softmax_backward = _GUFUNCS["softmax_backward"]
+log_softmax_backward = _GUFUNCS["log_softmax_backward"]
 
-__all__ = sorted(set(_UFUNCS) | {a for act in _registry.ACTIVATIONS for a in act.aliases}
-                 | {"softmax", "log_softmax"})
+__all__ = sorted(set(_UFUNCS) | {a for act in _registry.ACTIVATIONS for a in act.aliases} | set(_GUFUNCS))

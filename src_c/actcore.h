@@ -73,6 +73,21 @@ typedef struct {
 } ac_softmax_job;
 typedef void (*ac_softmax_fn)(const ac_softmax_job *job, ac_len r0, ac_len r1);
 
+/* Backward of the softmax family over rows, same stride convention:
+ *   softmax:     dx = y * (g - sum(g * y))
+ *   log_softmax: dx = g - exp(y) * sum(g)        (y = the forward output) */
+typedef struct {
+    ac_len rows, n;
+    const char *g;
+    ac_len g_rs, g_ks;
+    const char *y;
+    ac_len y_rs, y_ks;
+    char *out;
+    ac_len o_rs, o_ks;
+    int log;
+} ac_softmax_bwd_job;
+typedef void (*ac_softmax_bwd_fn)(const ac_softmax_bwd_job *job, ac_len r0, ac_len r1);
+
 /* dispatch.c */
 int ac_kernel_count(void);
 ac_kernel_entry *ac_kernel_at(int index);
@@ -88,6 +103,8 @@ ac_cvt_h2f ac_active_h2f(void);
 ac_cvt_f2h ac_active_f2h(void);
 ac_softmax_fn ac_active_softmax_f32(void);
 ac_softmax_fn ac_active_softmax_f64(void);
+ac_softmax_bwd_fn ac_active_softmax_bwd_f32(void);
+ac_softmax_bwd_fn ac_active_softmax_bwd_f64(void);
 
 #ifdef __cplusplus
 }

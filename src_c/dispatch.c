@@ -45,6 +45,16 @@ static const ac_softmax_fn softmax_f32_levels[AC_ISA_LEVEL_COUNT] = {
     ac_softmax_f32_baseline, ac_softmax_f32_avx2, ac_softmax_f32_avx512};
 static const ac_softmax_fn softmax_f64_levels[AC_ISA_LEVEL_COUNT] = {
     ac_softmax_f64_baseline, ac_softmax_f64_avx2, ac_softmax_f64_avx512};
+void ac_softmax_bwd_f32_baseline(const ac_softmax_bwd_job *, ac_len, ac_len);
+void ac_softmax_bwd_f32_avx2(const ac_softmax_bwd_job *, ac_len, ac_len);
+void ac_softmax_bwd_f32_avx512(const ac_softmax_bwd_job *, ac_len, ac_len);
+void ac_softmax_bwd_f64_baseline(const ac_softmax_bwd_job *, ac_len, ac_len);
+void ac_softmax_bwd_f64_avx2(const ac_softmax_bwd_job *, ac_len, ac_len);
+void ac_softmax_bwd_f64_avx512(const ac_softmax_bwd_job *, ac_len, ac_len);
+static const ac_softmax_bwd_fn softmax_bwd_f32_levels[AC_ISA_LEVEL_COUNT] = {
+    ac_softmax_bwd_f32_baseline, ac_softmax_bwd_f32_avx2, ac_softmax_bwd_f32_avx512};
+static const ac_softmax_bwd_fn softmax_bwd_f64_levels[AC_ISA_LEVEL_COUNT] = {
+    ac_softmax_bwd_f64_baseline, ac_softmax_bwd_f64_avx2, ac_softmax_bwd_f64_avx512};
 #else
 #define AC_DECLARE(name, nin, npar, part)                                                    \
     void ac_##name##_f32_baseline(ac_len, const float *const *, const float *const *, int,   \
@@ -61,6 +71,10 @@ void ac_softmax_f32_baseline(const ac_softmax_job *, ac_len, ac_len);
 void ac_softmax_f64_baseline(const ac_softmax_job *, ac_len, ac_len);
 static const ac_softmax_fn softmax_f32_levels[AC_ISA_LEVEL_COUNT] = {ac_softmax_f32_baseline, 0, 0};
 static const ac_softmax_fn softmax_f64_levels[AC_ISA_LEVEL_COUNT] = {ac_softmax_f64_baseline, 0, 0};
+void ac_softmax_bwd_f32_baseline(const ac_softmax_bwd_job *, ac_len, ac_len);
+void ac_softmax_bwd_f64_baseline(const ac_softmax_bwd_job *, ac_len, ac_len);
+static const ac_softmax_bwd_fn softmax_bwd_f32_levels[AC_ISA_LEVEL_COUNT] = {ac_softmax_bwd_f32_baseline, 0, 0};
+static const ac_softmax_bwd_fn softmax_bwd_f64_levels[AC_ISA_LEVEL_COUNT] = {ac_softmax_bwd_f64_baseline, 0, 0};
 #endif
 
 AC_FOR_EACH_KERNEL(AC_DECLARE)
@@ -182,6 +196,8 @@ ac_cvt_h2f ac_active_h2f(void) { return h2f_levels[active_level < 0 ? 0 : active
 ac_cvt_f2h ac_active_f2h(void) { return f2h_levels[active_level < 0 ? 0 : active_level]; }
 ac_softmax_fn ac_active_softmax_f32(void) { return softmax_f32_levels[active_level < 0 ? 0 : active_level]; }
 ac_softmax_fn ac_active_softmax_f64(void) { return softmax_f64_levels[active_level < 0 ? 0 : active_level]; }
+ac_softmax_bwd_fn ac_active_softmax_bwd_f32(void) { return softmax_bwd_f32_levels[active_level < 0 ? 0 : active_level]; }
+ac_softmax_bwd_fn ac_active_softmax_bwd_f64(void) { return softmax_bwd_f64_levels[active_level < 0 ? 0 : active_level]; }
 
 const char *ac_build_compiler(void)
 {

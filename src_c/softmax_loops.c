@@ -52,6 +52,48 @@ static void run(char **args, const ac_len *dims, const ac_len *steps, int log, i
     }
 }
 
+typedef struct {
+    ac_softmax_bwd_job job;
+    ac_softmax_bwd_fn fn;
+} softmax_bwd_ctx;
+
+static void softmax_bwd_range(void *vctx, ac_len r0, ac_len r1)
+{
+    const softmax_bwd_ctx *c = (const softmax_bwd_ctx *)vctx;
+    c->fn(&c->job, r0, r1);
+}
+
+/* (n),(n)->(n): grad_output, output -> grad_input */
+static void run_bwd(char **args, const ac_len *dims, const ac_len *steps, int log, int itemsize)
+{
+    softmax_bwd_ctx c;
+    c.fn = itemsize == 4 ? ac_active_softmax_bwd_f32() : ac_active_softmax_bwd_f64();
+    c.job.rows = dims[0];
+    c.job.n = dims[1];
+    c.job.g = args[0];
+    c.job.g_rs = steps[0];
+    c.job.y = args[1];
+    c.job.y_rs = steps[1];
+    c.job.out = args[2];
+    c.job.o_rs = steps[2];
+    c.job.g_ks = steps[3];
+    c.job.y_ks = steps[4];
+    c.job.o_ks = steps[5];
+    c.job.log = log;
+    ac_len min_rows = dims[1] > 0 ? (AC_SOFTMAX_MIN_ELEMENTS + dims[1] - 1) / dims[1] : 1;
+    ac_parallel_for(c.job.rows, min_rows, 1, softmax_bwd_range, &c);
+}
+
+void ac_softmax_bwd_loop_f32(char **args, const ac_len *dims, const ac_len *steps, void *data)
+{
+    run_bwd(args, dims, steps, (int)(intptr_t)data, 4);
+}
+
+void ac_softmax_bwd_loop_f64(char **args, const ac_len *dims, const ac_len *steps, void *data)
+{
+    run_bwd(args, dims, steps, (int)(intptr_t)data, 8);
+}
+
 void ac_softmax_loop_f32(char **args, const ac_len *dims, const ac_len *steps, void *data)
 {
     run(args, dims, steps, (int)(intptr_t)data, 4);

@@ -7,5 +7,8 @@
 
 void ac_softmax_loop_f32(char **args, const ac_len *dims, const ac_len *steps, void *data);
 void ac_softmax_loop_f64(char **args, const ac_len *dims, const ac_len *steps, void *data);
+/* (n),(n)->(n) backward: grad_output, forward output -> grad_input */
+void ac_softmax_bwd_loop_f32(char **args, const ac_len *dims, const ac_len *steps, void *data);
+void ac_softmax_bwd_loop_f64(char **args, const ac_len *dims, const ac_len *steps, void *data);
 
 #endif

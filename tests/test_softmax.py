@@ -193,3 +193,54 @@ def test_property_log_softmax_is_log_of_softmax(x):
     ls = actcore.log_softmax(x).astype(np.float64)
     ok = s > 1e-30  # where log(softmax) is representable
     np.testing.assert_allclose(ls[ok], np.log(s[ok]), rtol=1e-5, atol=2e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_backward_matches_reference_and_jacobian(dtype, axis, isa):
+    rng = np.random.default_rng(9)
+    x = (rng.standard_normal((6, 33, 5)) * 3).astype(dtype)
+    g = rng.standard_normal(x.shape).astype(dtype)
+    y = actcore.softmax(x, axis=axis)
+    ly = actcore.log_softmax(x, axis=axis)
+    for fn, out in ((actcore.softmax_backward, y), (actcore.log_softmax_backward, ly)):
+        got = fn(g, out, axis=axis)
+        want = fn(g, out, axis=axis, backend="reference")
+        assert got.dtype == dtype
+        tol = 1e-6 if dtype == np.float32 else 1e-14
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(want).max())
+    # the Jacobian applied to g is the backward pass
+    J = actcore.softmax_jacobian(y, axis=axis).astype(np.float64)
+    gm = np.moveaxis(g, axis, -1).astype(np.float64)
+    jvp = np.moveaxis(np.einsum("...ij,...i->...j", J, gm), -1, axis)
+    np.testing.assert_allclose(actcore.softmax_backward(g, y, axis=axis), jvp, rtol=1e-5, atol=1e-6)
+
+
+def test_backward_is_the_derivative():
+    # central finite differences of a scalar loss <w, softmax(x)> in float64
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((3, 8))
+    w = rng.standard_normal((3, 8))
+    for fwd, bwd in ((actcore.softmax, actcore.softmax_backward), (actcore.log_softmax, actcore.log_softmax_backward)):
+        grad = bwd(w, fwd(x))
+        h = 1e-6
+        for i, j in ((0, 0), (1, 3), (2, 7)):
+            xp, xm = x.copy(), x.copy()
+            xp[i, j] += h
+            xm[i, j] -= h
+            fd = ((w * fwd(xp)).sum() - (w * fwd(xm)).sum()) / (2 * h)
+            assert abs(fd - grad[i, j]) < 1e-7
+
+
+def test_jacobian_rows():
+    y = actcore.softmax(np.array([1.0, 2.0, 3.0]))
+    J = actcore.softmax_jacobian(y)
+    np.testing.assert_allclose(J, np.diag(y) - np.outer(y, y))
+    np.testing.assert_allclose(J.sum(-1), 0, atol=1e-16)  # rows of a softmax Jacobian sum to 0
+
+
+def test_backward_errors():
+    with pytest.raises(ValueError, match="shape"):
+        actcore.softmax_backward(np.ones(3), np.ones(4))
+    with pytest.raises(AxisError):
+        actcore.log_softmax_backward(np.ones(3), np.ones(3), axis=1)

@@ -58,3 +58,13 @@ def softmax(x, axis, temperature, mask, log):
             y = np.where(~finite_m & (n_pinf == 0), 0.0, y)
         y = np.where(nan_row, np.nan, y)
     return np.moveaxis(y, -1, axis)
+
+
+def softmax_backward(g, y, axis, log):
+    """Reference backward of softmax (log=False) / log_softmax (log=True), float64."""
+    g = np.asarray(g, np.float64)
+    y = np.asarray(y, np.float64)
+    with np.errstate(all="ignore"):
+        if log:
+            return g - np.exp(y) * g.sum(axis, keepdims=True)
+        return y * (g - (g * y).sum(axis, keepdims=True))
