@@ -159,6 +159,68 @@ def run(functions=None, sizes=DEFAULT_SIZES, threads=None, repeat_base=40, use_t
     return rows
 
 
+SOFTMAX_SHAPES = ((1024, 1024), (16, 1 << 20), (65536, 64))
+
+
+def _onnx_softmax_session(ort_opts, op, shape):
+    from onnx import TensorProto, helper
+
+    ort, opts = ort_opts
+    graph = helper.make_graph([helper.make_node(op, ["X"], ["Y"], axis=-1)], op,
+                              [helper.make_tensor_value_info("X", TensorProto.FLOAT, list(shape))],
+                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, list(shape))])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = min(model.ir_version, 10)
+    return ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+
+
+def run_softmax(shapes=SOFTMAX_SHAPES, threads=None, repeat_base=40, use_torch=True, use_onnx=True, log=None):
+    """softmax / log_softmax along the last axis and their backward passes,
+    float32, against torch (softmax, log_softmax, and aten's
+    _softmax_backward_data / _log_softmax_backward_data) and onnxruntime."""
+    threads = threads or actcore.get_num_threads()
+    actcore.set_num_threads(threads)
+    torch_mod = _torch(threads) if use_torch else None
+    onnx_mod = _onnx(threads) if use_onnx else None
+    rows = []
+    rng = np.random.default_rng(0)
+    for shape in shapes:
+        n = int(np.prod(shape))
+        x = (rng.standard_normal(shape) * 3).astype(np.float32)
+        g = rng.standard_normal(shape).astype(np.float32)
+        o = np.empty_like(x)
+        reps = _repeats(n, repeat_base)
+        y, ly = actcore.softmax(x), actcore.log_softmax(x)
+        cases = [
+            ("softmax", lambda: actcore.softmax(x, out=o), "Softmax",
+             lambda torch, t: torch.softmax(t["x"], -1)),
+            ("log_softmax", lambda: actcore.log_softmax(x, out=o), "LogSoftmax",
+             lambda torch, t: torch.log_softmax(t["x"], -1)),
+            ("softmax_backward", lambda: actcore.softmax_backward(g, y, out=o), None,
+             lambda torch, t: torch.ops.aten._softmax_backward_data(t["g"], t["y"], -1, torch.float32)),
+            ("log_softmax_backward", lambda: actcore.log_softmax_backward(g, ly, out=o), None,
+             lambda torch, t: torch.ops.aten._log_softmax_backward_data(t["g"], t["ly"], -1, torch.float32)),
+        ]
+        for label, ours, onnx_op, theirs in cases:
+            row = {"function": f"{label} {shape[0]}x{shape[1]}", "size": n, "threads": threads,
+                   "actcore_s": best_time(ours, reps), "numpy_s": None, "torch_s": None, "onnxruntime_s": None}
+            if torch_mod is not None:
+                torch, _ = torch_mod
+                t = {k: torch.from_numpy(v) for k, v in (("x", x), ("o", np.empty_like(x)), ("g", g), ("y", y),
+                                                        ("ly", ly))}
+                row["torch_s"] = best_time(lambda: theirs(torch, t), reps)
+            if onnx_mod is not None and onnx_op is not None:
+                sess = _onnx_softmax_session(onnx_mod, onnx_op, shape)
+                io = sess.io_binding()
+                io.bind_cpu_input("X", x)
+                io.bind_output("Y", "cpu", 0, np.float32, list(shape), o.ctypes.data)
+                row["onnxruntime_s"] = best_time(lambda: sess.run_with_iobinding(io), reps)
+            rows.append(row)
+            if log:
+                log(format_row(row))
+    return rows
+
+
 def _ms(t):
     return "skipped" if t is None else f"{t * 1e3:9.4f}"
 
@@ -169,12 +231,12 @@ def _ratio(t, ours):
 
 def format_row(r):
     gbs = 8 * r["size"] / r["actcore_s"] / 1e9
-    return (f"{r['function']:28s} {r['size']:>9d} {_ms(r['actcore_s'])} ms {gbs:6.1f} GB/s | x numpy "
+    return (f"{r['function']:32s} {r['size']:>9d} {_ms(r['actcore_s'])} ms {gbs:6.1f} GB/s | x numpy "
             f"{_ratio(r['numpy_s'], r['actcore_s'])} | x torch {_ratio(r['torch_s'], r['actcore_s'])} | "
             f"x onnxruntime {_ratio(r['onnxruntime_s'], r['actcore_s'])}")
 
 
-HEADER = (f"{'function':28s} {'size':>9s} {'actcore':>12s} {'':9s} | ratio = other time / actcore time "
+HEADER = (f"{'function':32s} {'size':>9s} {'actcore':>12s} {'':9s} | ratio = other time / actcore time "
           f"(> 1: actcore faster)")
 
 
@@ -209,7 +271,7 @@ def summary_lines(rows):
     out = []
     seen = set()
     for r in rows:
-        if r["size"] in seen:
+        if r["size"] in seen or "numpy_maximum_s" not in r:
             continue
         seen.add(r["size"])
         line = (f"size {r['size']:>9d}: np.maximum(x, 0, out=o) {r['numpy_maximum_s'] * 1e6:9.2f} us, "

@@ -23,8 +23,14 @@ def _cmd_bench(args):
     env = bench.environment(threads or actcore.get_num_threads())
     print("actcore bench: " + ", ".join(f"{k}={v}" for k, v in env.items()), flush=True)
     print(bench.HEADER, flush=True)
-    rows = bench.run(functions, sizes, threads, repeat_base=args.repeats, use_torch=not args.no_torch,
-                     use_onnx=not args.no_onnx, log=lambda line: print(line, flush=True))
+    log = lambda line: print(line, flush=True)  # noqa: E731
+    rows = []
+    if not args.softmax_only:
+        rows += bench.run(functions, sizes, threads, repeat_base=args.repeats, use_torch=not args.no_torch,
+                          use_onnx=not args.no_onnx, log=log)
+    if not functions or functions & {"softmax", "log_softmax"}:
+        rows += bench.run_softmax(threads=threads, repeat_base=args.repeats, use_torch=not args.no_torch,
+                                  use_onnx=not args.no_onnx, log=log)
     print()
     for line in bench.summary_lines(rows):
         print(line)
@@ -49,6 +55,7 @@ def main(argv=None):
     b.add_argument("--repeats", type=int, default=40, help="repeat budget at 1M elements (scaled by size)")
     b.add_argument("--no-torch", action="store_true", help="skip torch even if installed")
     b.add_argument("--no-onnx", action="store_true", help="skip onnxruntime even if installed")
+    b.add_argument("--softmax-only", action="store_true", help="only the softmax family")
     b.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
     b.add_argument("--json", metavar="FILE", help="also write the raw results")
     b.set_defaults(func=_cmd_bench)
