@@ -61,3 +61,82 @@ def exhaustive_float32(chunk=1 << 24):
     for start in range(0, 1 << 32, chunk):
         x = np.arange(start, min(start + chunk, 1 << 32), dtype=np.uint64).astype(np.uint32).view(np.float32)
         yield x[np.isfinite(x)]
+
+
+# --------------------------------------------------------------------------
+# the sweep behind `python -m actcore accuracy`
+# --------------------------------------------------------------------------
+def sweep_inputs(exhaustive, chunk=1 << 24, sample_step=97):
+    """Chunks of float32 inputs: every finite pattern, or every
+    `sample_step`-th pattern (a dense sample over every binade)."""
+    step = 1 if exhaustive else sample_step
+    per = chunk * step
+    for start in range(0, 1 << 32, per):
+        stop = min(start + per, 1 << 32)
+        if step == 1:
+            x = np.arange(start, stop, dtype=np.uint64).astype(np.uint32).view(np.float32) \
+                if stop == 1 << 32 else np.arange(start, stop, dtype=np.uint32).view(np.float32)
+        else:
+            x = np.arange(start, stop, step, dtype=np.uint64).astype(np.uint32).view(np.float32)
+        yield x[np.isfinite(x)]
+
+
+class Tally:
+    """Running max ulp error, where it happens, and how many exceed 1 ulp."""
+
+    def __init__(self):
+        self.max = 0.0
+        self.at = None
+        self.got = None
+        self.want = None
+        self.over1 = 0
+        self.count = 0
+
+    def add(self, x, y, ref, dtype=np.float32):
+        """Fast path: a result equal to the correctly rounded reference is
+        within 0.5 ulp; only the others get the full ulp computation."""
+        with np.errstate(all="ignore"):
+            rounded = ref.astype(dtype)
+        differ = np.flatnonzero((y != rounded) & ~(np.isnan(y) & np.isnan(rounded)))
+        self.count += x.size
+        if differ.size < x.size and self.max < 0.5:
+            # results equal to the rounded reference are off by its rounding only:
+            # 0 where the reference is representable, else at most 0.5 (reported as 0.5)
+            exact = (rounded.astype(np.float64) == ref) | np.isnan(ref)
+            if not exact.all():
+                k = int(np.argmin(exact))
+                self.max, self.at, self.got, self.want = 0.5, x[k], y[k], ref[k]
+            elif self.at is None:
+                self.at, self.got, self.want = x[0], y[0], ref[0]
+        if differ.size == 0:
+            return
+        err = ulp_error(y[differ], ref[differ], dtype)
+        i = int(np.argmax(err))
+        self.over1 += int((err > 1).sum())
+        if err[i] > self.max:
+            j = differ[i]
+            self.max, self.at, self.got, self.want = float(err[i]), x[j], y[j], ref[j]
+
+    def as_dict(self):
+        return {"max_ulp": self.max, "at": None if self.at is None else float(self.at),
+                "got": None if self.got is None else float(self.got),
+                "want": None if self.want is None else float(self.want),
+                "over_1ulp": self.over1, "points": self.count}
+
+
+def special_mismatches(fn, act, params, dtype=np.float32):
+    """The special-value rules a function must keep: NaN -> NaN, +-inf -> the
+    registry's limits, odd functions keep the sign of zero.  Returns a list of
+    human-readable mismatches (empty = all kept)."""
+    lo, hi = act.limits(**{k: (v if isinstance(v, str) else float(dtype(v))) for k, v in params.items()})
+    bad = []
+    with np.errstate(all="ignore"):
+        y = np.asarray(fn(np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], dtype)), dtype=np.float64)
+    if not np.isnan(y[0]):
+        bad.append(f"f(nan) = {y[0]!r}")
+    for got, want, label in ((y[1], hi, "inf"), (y[2], lo, "-inf")):
+        if not (got == want or (np.isnan(want) and np.isnan(got))):
+            bad.append(f"f({label}) = {got!r}, want {float(want)!r}")
+    if act.odd and not (np.signbit(y[4]) and not np.signbit(y[3])):
+        bad.append("sign of zero lost")
+    return bad

@@ -1,4 +1,4 @@
-"""Command line: python -m actcore {info, bench}."""
+"""Command line: python -m actcore {info, bench, accuracy}."""
 from __future__ import annotations
 
 import argparse
@@ -44,6 +44,12 @@ def _cmd_bench(args):
         print(f"results written to {args.json}")
 
 
+def _cmd_accuracy(args):
+    from . import accuracy_cli
+
+    accuracy_cli.run(args)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m actcore", description="actcore command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +65,15 @@ def main(argv=None):
     b.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
     b.add_argument("--json", metavar="FILE", help="also write the raw results")
     b.set_defaults(func=_cmd_bench)
+    a = sub.add_parser("accuracy", help="max ulp error of every float32 function (sample or all 2^32 inputs)")
+    a.add_argument("--exhaustive", action="store_true", help="every finite float32 (default: every 97th)")
+    a.add_argument("--functions", help="comma-separated names (default: all)")
+    a.add_argument("--isa", help="comma-separated levels (default: every level this CPU has)")
+    a.add_argument("--threads", type=int, help="worker threads (default: actcore's)")
+    a.add_argument("--no-others", action="store_true", help="skip torch and onnxruntime")
+    a.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
+    a.add_argument("--json", metavar="FILE", help="also write the raw results")
+    a.set_defaults(func=_cmd_accuracy)
     args = parser.parse_args(argv)
     args.func(args)
     return 0

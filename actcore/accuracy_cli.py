@@ -1,0 +1,148 @@
+"""`python -m actcore accuracy`: max ulp error of every float32 function over
+all 2^32 inputs (--exhaustive) or a dense sample (every 97th bit pattern),
+against the registry's float64 reference, at every SIMD level this CPU has,
+next to torch and onnxruntime on the same inputs when they are installed."""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import threading
+import time
+
+import numpy as np
+
+import actcore
+
+from . import _config, _registry, bench
+from .accuracy import Tally, special_mismatches, sweep_inputs
+
+
+def _variants(functions):
+    for label, act, params in bench.variants():
+        if functions and act.name not in functions and label not in functions:
+            continue
+        yield label, act, params
+
+
+def _torch_fn(act, params):
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        return None
+    if act.torch is None:
+        return None
+    tp = {k: (float(v) if isinstance(v, np.floating) else v) for k, v in params.items()}
+
+    def fn(x):
+        with torch.no_grad():
+            return act.torch(torch, F, torch.from_numpy(np.ascontiguousarray(x)), **tp).numpy()
+    return fn
+
+
+def _onnx_fn(act, params, threads):
+    try:
+        import onnx  # noqa: F401
+        from onnx import TensorProto, helper
+        import onnxruntime as ort
+    except ImportError:
+        return None
+    spec = act.onnx(**{k: (float(v) if not isinstance(v, str) else v) for k, v in params.items()}) \
+        if act.onnx else None
+    if spec is None:
+        return None
+    nodes, inits = [], []
+    for op, inputs, outputs, attrs in spec:
+        attrs = dict(attrs)
+        for cname, value in attrs.pop("_consts", {}).items():
+            inits.append(helper.make_tensor(cname, TensorProto.FLOAT, [1] if op == "PRelu" else [], [float(value)]))
+        nodes.append(helper.make_node(op, inputs, outputs, **attrs))
+    graph = helper.make_graph(nodes, act.name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N"])],
+                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["N"])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", act.onnx_opset)])
+    model.ir_version = min(model.ir_version, 10)
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.log_severity_level = 3
+    sess = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    return lambda x: sess.run(None, {"X": np.ascontiguousarray(x)})[0]
+
+
+def measure(label, act, params, exhaustive, isas, others=True, sample_step=97, threads=2):
+    """{implementation: Tally dict + specials} for one function variant."""
+    fn = getattr(actcore, act.name)
+    ref_params = {k: (v if isinstance(v, str) else float(np.float32(v))) for k, v in params.items()}
+    impls = {f"actcore[{isa}]": isa for isa in isas}
+    extra = {}
+    if others:
+        for name, f in (("torch", _torch_fn(act, params)), ("onnxruntime", _onnx_fn(act, params, threads))):
+            if f is not None:
+                extra[name] = f
+    tallies = {name: Tally() for name in list(impls) + list(extra)}
+    lock = threading.Lock()
+
+    def one_chunk(x):
+        with np.errstate(all="ignore"):
+            ref = act.reference(x.astype(np.float64), **ref_params)
+        outs = {}
+        with lock:  # the SIMD level is process-wide
+            for name, isa in impls.items():
+                _config.set_isa(isa)
+                with np.errstate(all="ignore"):
+                    outs[name] = fn(x, **params)
+            for name, f in extra.items():
+                with np.errstate(all="ignore"):
+                    outs[name] = f(x)
+        for name, y in outs.items():
+            t = tallies[name]
+            with lock:
+                t.add(x, y, ref)
+
+    with cf.ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(one_chunk, sweep_inputs(exhaustive, sample_step=sample_step)))
+    results = {}
+    for name, t in tallies.items():
+        if name in impls:
+            _config.set_isa(impls[name])
+            specials = special_mismatches(lambda v: fn(v, **params), act, params)
+        else:
+            specials = special_mismatches(extra[name], act, params)
+        results[name] = {**t.as_dict(), "specials": specials}
+    _config.set_isa(isas[-1])
+    return results
+
+
+def markdown(all_results, exhaustive, seconds):
+    lines = [f"Mode: {'exhaustive (every finite float32)' if exhaustive else 'dense sample (every 97th bit pattern)'}; "
+             f"reference: the registry's float64 formulas; {seconds:.0f} s.", "",
+             "| function | implementation | max ulp | at x | got | want | > 1 ulp | special values |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    for label, res in all_results.items():
+        for impl, r in res.items():
+            sp = "ok" if not r["specials"] else "; ".join(r["specials"])
+            lines.append(f"| {label} | {impl} | {r['max_ulp']:.3g} | {r['at']!r} | {r['got']!r} | {r['want']!r} | "
+                         f"{r['over_1ulp']} | {sp} |")
+    return "\n".join(lines)
+
+
+def run(args):
+    functions = set(args.functions.split(",")) if args.functions else None
+    isas = tuple(args.isa.split(",")) if args.isa else _config.supported_isas()
+    t0 = time.time()
+    all_results = {}
+    for label, act, params in _variants(functions):
+        t1 = time.time()
+        res = measure(label, act, params, args.exhaustive, isas, others=not args.no_others,
+                      threads=args.threads or actcore.get_num_threads())
+        all_results[label] = res
+        for impl, r in res.items():
+            sp = "specials ok" if not r["specials"] else "SPECIALS: " + "; ".join(r["specials"])
+            print(f"{label:28s} {impl:18s} max {r['max_ulp']:12.4g} ulp at x={r['at']!r:>16} "
+                  f"(got {r['got']!r}, want {r['want']!r}); >1 ulp: {r['over_1ulp']}; {sp}", flush=True)
+        print(f"  [{time.time() - t1:.0f} s]", flush=True)
+    if args.markdown:
+        with open(args.markdown, "w") as fh:
+            fh.write(markdown(all_results, args.exhaustive, time.time() - t0) + "\n")
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(all_results, fh, indent=1, default=str)
