@@ -90,6 +90,9 @@ class Activation:
     odd: bool = False               # f(-x) = -f(x): sign of zero is kept
     ulp: dict = field(default_factory=lambda: {"float32": 2.0, "float64": 4.0})
     derivative: Callable | None = None  # float64 f'(x, **params) on finite x
+    derivative_limits: Callable | None = None  # params -> (f'(-inf), f'(+inf))
+    kinks: str = ""                     # the derivative's convention at break points (torch's)
+    output_derivative: Callable | None = None  # f'(x) from y = f(x), where that is exact (sigmoid, tanh)
     textbook: Callable | None = None    # the NumPy formula users write (benchmark baseline)
     torch: Callable | None = None       # (torch, F, x, **params) -> tensor
     onnx: Callable | None = None        # params -> list of (op, inputs, outputs, attrs) or None
@@ -240,6 +243,8 @@ ACTIVATIONS = (
         exact=_mp_sigmoid,
         limits=lambda: (0.0, 1.0),
         derivative=_sigmoid_slope,
+        derivative_limits=lambda: (0.0, 0.0),
+        output_derivative=lambda y: y * (1.0 - y),
         textbook=lambda x: 1 / (1 + np.exp(-x)),
         torch=lambda torch, F, x: torch.sigmoid(x),
         onnx=lambda: [("Sigmoid", ["X"], ["Y"], {})],
@@ -251,6 +256,8 @@ ACTIVATIONS = (
         limits=lambda: (-1.0, 1.0),
         odd=True,
         derivative=lambda x: 4.0 * np.exp(-2 * np.abs(x)) / (1.0 + np.exp(-2 * np.abs(x))) ** 2,
+        derivative_limits=lambda: (0.0, 0.0),
+        output_derivative=lambda y: 1.0 - y * y,
         textbook=lambda x: (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x)),
         torch=lambda torch, F, x: torch.tanh(x),
         onnx=lambda: [("Tanh", ["X"], ["Y"], {})],
@@ -263,6 +270,8 @@ ACTIVATIONS = (
         limits=lambda: (0.0, math.inf),
         ulp={"float32": 0.0, "float64": 0.0},
         derivative=lambda x: _step(x, x > 0, 1.0, 0.0),
+        derivative_limits=lambda: (0.0, 1.0),
+        kinks="relu'(0) = 0",
         textbook=lambda x: np.maximum(x, 0),
         torch=lambda torch, F, x: torch.relu(x),
         onnx=lambda: [("Relu", ["X"], ["Y"], {})],
@@ -275,6 +284,8 @@ ACTIVATIONS = (
         limits=lambda: (0.0, 6.0),
         ulp={"float32": 0.0, "float64": 0.0},
         derivative=lambda x: _step(x, (x > 0) & (x < 6), 1.0, 0.0),
+        derivative_limits=lambda: (0.0, 0.0),
+        kinks="relu6'(0) = relu6'(6) = 0",
         textbook=lambda x: np.clip(x, 0, 6),
         torch=lambda torch, F, x: F.relu6(x),
         onnx=lambda: [("Clip", ["X", "lo", "hi"], ["Y"], {"_consts": {"lo": 0.0, "hi": 6.0}})],
@@ -288,6 +299,8 @@ ACTIVATIONS = (
         limits=lambda negative_slope: (_neg_inf_times(negative_slope), math.inf),
         ulp={"float32": 0.5, "float64": 0.5},
         derivative=lambda x, negative_slope: _step(x, x > 0, 1.0, negative_slope),
+        derivative_limits=lambda negative_slope: (negative_slope, 1.0),
+        kinks="leaky_relu'(0) = negative_slope",
         textbook=lambda x, negative_slope: np.where(x > 0, x, x * negative_slope),
         torch=lambda torch, F, x, negative_slope: F.leaky_relu(x, negative_slope),
         onnx=lambda negative_slope: [("LeakyRelu", ["X"], ["Y"], {"alpha": negative_slope})],
@@ -303,6 +316,8 @@ ACTIVATIONS = (
         limits=lambda weight: (_neg_inf_times(weight), math.inf),
         ulp={"float32": 0.5, "float64": 0.5},
         derivative=lambda x, weight: _step(x, x > 0, 1.0, weight),
+        derivative_limits=lambda weight: (weight, 1.0),
+        kinks="prelu'(0) = weight",
         textbook=lambda x, weight: np.where(x > 0, x, x * weight),
         torch=lambda torch, F, x, weight: F.prelu(x, torch.as_tensor(np.atleast_1d(weight), dtype=x.dtype)),
         onnx=lambda weight: [("PRelu", ["X", "slope"], ["Y"], {"_consts": {"slope": weight}})],
@@ -314,6 +329,8 @@ ACTIVATIONS = (
         exact=lambda x, alpha: x if x > 0 else alpha * _mp().expm1(x),
         limits=lambda alpha: (-alpha, math.inf),
         derivative=lambda x, alpha: np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0))),
+        derivative_limits=lambda alpha: (0.0, 1.0),
+        kinks="elu'(0) = alpha",
         textbook=lambda x, alpha: np.where(x > 0, x, alpha * (np.exp(x) - 1)),
         torch=lambda torch, F, x, alpha: F.elu(x, alpha),
         onnx=lambda alpha: [("Elu", ["X"], ["Y"], {"alpha": alpha})],
@@ -325,6 +342,8 @@ ACTIVATIONS = (
         exact=lambda x: _mp().mpf(SELU_SCALE_STR) * (x if x > 0 else _mp().mpf(SELU_ALPHA_STR) * _mp().expm1(x)),
         limits=lambda: (SELU_NEG_LIMIT, math.inf),
         derivative=lambda x: SELU_SCALE * np.where(x > 0, 1.0, SELU_ALPHA * np.exp(np.minimum(x, 0.0))),
+        derivative_limits=lambda: (0.0, SELU_SCALE),
+        kinks="selu'(0) = scale * alpha",
         textbook=lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (np.exp(x) - 1)),
         torch=lambda torch, F, x: F.selu(x),
         onnx=lambda: [("Selu", ["X"], ["Y"], {})],
@@ -337,6 +356,8 @@ ACTIVATIONS = (
         exact=lambda x, alpha: x if x > 0 else alpha * _mp().expm1(x / alpha),
         limits=lambda alpha: (-alpha, math.inf),
         derivative=lambda x, alpha: np.where(x > 0, 1.0, np.exp(np.minimum(x, 0.0) / alpha)),
+        derivative_limits=lambda alpha: (0.0, 1.0),
+        kinks="celu'(0) = 1",
         textbook=lambda x, alpha: np.maximum(x, 0) + np.minimum(0, alpha * (np.exp(x / alpha) - 1)),
         torch=lambda torch, F, x, alpha: F.celu(x, alpha),
         onnx=lambda alpha: [("Celu", ["X"], ["Y"], {"alpha": alpha})],
@@ -357,6 +378,7 @@ ACTIVATIONS = (
             if approximate == "none" else
             _sigmoid(_gelu_tanh_arg(x)) + np.clip(x, -1e3, 1e3) * 2.0 * SQRT_2_OVER_PI
             * (1.0 + 3 * GELU_TANH_C * np.clip(x, -1e3, 1e3) ** 2) * _sigmoid_slope(_gelu_tanh_arg(x))),
+        derivative_limits=lambda approximate: (0.0, 1.0),
         textbook=lambda x, approximate: (
             0.5 * x * (1 + _erf_or_erfc("erf")(x / math.sqrt(2))) if approximate == "none"
             else 0.5 * x * (1 + np.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_C * x**3)))),
@@ -370,6 +392,7 @@ ACTIVATIONS = (
         exact=lambda x: x * _mp_sigmoid(_mp().mpf(QUICK_GELU_C_STR) * x),
         limits=lambda: (0.0, math.inf),
         derivative=lambda x: _sigmoid(QUICK_GELU_C * x) + QUICK_GELU_C * x * _sigmoid_slope(QUICK_GELU_C * x),
+        derivative_limits=lambda: (0.0, 1.0),
         textbook=lambda x: x / (1 + np.exp(-1.702 * x)),
         torch=lambda torch, F, x: x * torch.sigmoid(1.702 * x),
         onnx=lambda: [("Mul", ["X", "c"], ["t"], {"_consts": {"c": QUICK_GELU_C}}),
@@ -385,6 +408,7 @@ ACTIVATIONS = (
         limits=lambda beta: (np.where(np.asarray(beta) > 0, 0.0, -math.inf)[()],
                              np.where(np.asarray(beta) < 0, 0.0, math.inf)[()]),
         derivative=lambda x, beta: _sigmoid(beta * x) + beta * x * _sigmoid_slope(beta * x),
+        derivative_limits=lambda beta: (np.where(np.asarray(beta) > 0, 0.0, np.where(np.asarray(beta) < 0, 1.0, 0.5))[()], np.where(np.asarray(beta) > 0, 1.0, np.where(np.asarray(beta) < 0, 0.0, 0.5))[()]),
         textbook=lambda x, beta: x / (1 + np.exp(-beta * x)),
         torch=lambda torch, F, x, beta: F.silu(x) if beta == 1.0 else x * torch.sigmoid(beta * x),
         onnx=lambda beta: ([("Sigmoid", ["X"], ["s"], {}), ("Mul", ["X", "s"], ["Y"], {})] if beta == 1.0 else
@@ -398,6 +422,8 @@ ACTIVATIONS = (
         exact=lambda x: x * min(max(x + 3, 0), 6) / 6,
         limits=lambda: (0.0, math.inf),
         derivative=lambda x: np.where(x < -3, 0.0, np.where(x <= 3, x / 3 + 0.5, 1.0)),
+        derivative_limits=lambda: (0.0, 1.0),
+        kinks="hardswish'(-3) = -0.5, hardswish'(3) = 1.5 (x/3 + 1/2 on [-3, 3])",
         textbook=lambda x: x * np.clip(x + 3, 0, 6) / 6,
         torch=lambda torch, F, x: F.hardswish(x),
         onnx=lambda: [("HardSwish", ["X"], ["Y"], {})],
@@ -410,6 +436,8 @@ ACTIVATIONS = (
         exact=lambda x: min(max(x + 3, 0), 6) / _mp().mpf(6),
         limits=lambda: (0.0, 1.0),
         derivative=lambda x: _step(x, (x > -3) & (x < 3), 1.0 / 6.0, 0.0),
+        derivative_limits=lambda: (0.0, 0.0),
+        kinks="hardsigmoid'(+-3) = 0",
         textbook=lambda x: np.clip(x / 6 + 0.5, 0, 1),
         torch=lambda torch, F, x: F.hardsigmoid(x),
         onnx=lambda: [("HardSigmoid", ["X"], ["Y"], {"alpha": 1.0 / 6.0, "beta": 0.5})],
@@ -425,6 +453,8 @@ ACTIVATIONS = (
         limits=lambda min_val, max_val: (min_val, max_val),
         ulp={"float32": 0.0, "float64": 0.0},
         derivative=lambda x, min_val, max_val: _step(x, (x > min_val) & (x < max_val), 1.0, 0.0),
+        derivative_limits=lambda min_val, max_val: (0.0, 0.0),
+        kinks="hardtanh'(min_val) = hardtanh'(max_val) = 0",
         textbook=lambda x, min_val, max_val: np.clip(x, min_val, max_val),
         torch=lambda torch, F, x, min_val, max_val: F.hardtanh(x, min_val, max_val),
         onnx=lambda min_val, max_val: [("Clip", ["X", "lo", "hi"], ["Y"], {"_consts": {"lo": min_val, "hi": max_val}})],
@@ -435,6 +465,7 @@ ACTIVATIONS = (
         exact=lambda x: x * _mp().tanh(_mp_softplus(x)),
         limits=lambda: (0.0, math.inf),
         derivative=lambda x: _mish_factor(x) + x * _mish_sech2(x) * _sigmoid(x),
+        derivative_limits=lambda: (0.0, 1.0),
         textbook=lambda x: x * np.tanh(np.log1p(np.exp(x))),
         torch=lambda torch, F, x: F.mish(x),
         onnx=lambda: [("Mish", ["X"], ["Y"], {})],
@@ -448,6 +479,8 @@ ACTIVATIONS = (
         exact=lambda x, beta, threshold: x if beta * x > threshold else _mp_softplus(beta * x) / beta,
         limits=lambda beta, threshold: (0.0, math.inf),
         derivative=lambda x, beta, threshold: np.where(beta * x > threshold, 1.0, _sigmoid(beta * x)),
+        derivative_limits=lambda beta, threshold: (0.0, 1.0),
+        kinks='1 where beta*x > threshold (the linear branch)',
         textbook=lambda x, beta, threshold: np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta),
         torch=lambda torch, F, x, beta, threshold: F.softplus(x, beta, threshold),
         onnx=lambda beta, threshold: ([("Softplus", ["X"], ["Y"], {})] if beta == 1.0 and threshold == math.inf
@@ -461,6 +494,7 @@ ACTIVATIONS = (
         limits=lambda: (-1.0, 1.0),
         odd=True,
         derivative=lambda x: 1.0 / (1.0 + np.abs(x)) ** 2,
+        derivative_limits=lambda: (0.0, 0.0),
         textbook=lambda x: x / (1 + np.abs(x)),
         torch=lambda torch, F, x: F.softsign(x),
         onnx=lambda: [("Softsign", ["X"], ["Y"], {})],
@@ -471,6 +505,7 @@ ACTIVATIONS = (
         exact=lambda x: -_mp_softplus(-x),
         limits=lambda: (-math.inf, 0.0),
         derivative=lambda x: _sigmoid(-x),
+        derivative_limits=lambda: (1.0, 0.0),
         textbook=lambda x: np.log(1 / (1 + np.exp(-x))),
         torch=lambda torch, F, x: F.logsigmoid(x),
         onnx=lambda: [("Neg", ["X"], ["n"], {}), ("Softplus", ["n"], ["s"], {}), ("Neg", ["s"], ["Y"], {})],
