@@ -71,7 +71,7 @@ def use_backend(name):
         _override.reset(token)
 
 
-def run(act, ufunc, x, cast, params, out, backend):
+def run(act, ufunc, x, cast, params, out, backend, kind="forward"):
     """Compute act(x, **params) on `backend` (None = the default).  `ufunc` is
     the C ufunc for this variant, `params` the validated parameters in kernel
     order (a dict, choices included)."""
@@ -86,7 +86,31 @@ def run(act, ufunc, x, cast, params, out, backend):
     # parameters at the precision the kernels use (float32 for float16/32 input)
     pdtype = np.float64 if dtype == np.float64 else np.float32
     params = {k: (v if isinstance(v, str) else np.asarray(v, dtype=pdtype)) for k, v in params.items()}
-    y = reference.evaluate(act, x_arr, params, dtype)
+    y = (reference.evaluate(act, x_arr, params, dtype) if kind == "forward"
+         else reference.evaluate_derivative(act, x_arr, params, dtype))
+    if out is None:
+        return y if y.ndim else y[()]
+    np.copyto(out, y, casting="same_kind")
+    return out
+
+
+def run_backward(act, ufunc, grad, x, cast, params, out, backend, from_output=False):
+    """grad * f'(x) (or grad * f'(x) from the forward output y when
+    `from_output`) on `backend`."""
+    name = check_backend(backend) if backend is not None else default_backend()
+    if name == "c":
+        args = [grad, x] + [v for v in params.values() if not isinstance(v, str)]
+        return ufunc(*args, out=out) if cast is None else ufunc(*args, out=out, dtype=cast)
+    g_arr, x_arr = np.asarray(grad), np.asarray(x)
+    dtype = np.dtype(cast if cast is not None else np.result_type(g_arr, x_arr))
+    pdtype = np.float64 if dtype == np.float64 else np.float32
+    params = {k: (v if isinstance(v, str) else np.asarray(v, dtype=pdtype)) for k, v in params.items()}
+    with np.errstate(all="ignore"):
+        if from_output:
+            d = act.output_derivative(x_arr.astype(np.float64))
+        else:
+            d = reference.evaluate_derivative(act, x_arr, params, np.float64)
+        y = (g_arr.astype(np.float64) * d).astype(dtype)
     if out is None:
         return y if y.ndim else y[()]
     np.copyto(out, y, casting="same_kind")

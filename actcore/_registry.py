@@ -93,6 +93,7 @@ class Activation:
     derivative_limits: Callable | None = None  # params -> (f'(-inf), f'(+inf))
     kinks: str = ""                     # the derivative's convention at break points (torch's)
     output_derivative: Callable | None = None  # f'(x) from y = f(x), where that is exact (sigmoid, tanh)
+    c_derivatives: bool = False         # the C kernel file exports derivative and backward kernels
     textbook: Callable | None = None    # the NumPy formula users write (benchmark baseline)
     torch: Callable | None = None       # (torch, F, x, **params) -> tensor
     onnx: Callable | None = None        # params -> list of (op, inputs, outputs, attrs) or None
@@ -265,6 +266,7 @@ ACTIVATIONS = (
     Activation(
         "relu", "max(x, 0)", "Rectified linear unit.",
         cheap=True,
+        c_derivatives=True,
         reference=lambda x: np.maximum(x, 0.0),
         exact=lambda x: max(x, 0),
         limits=lambda: (0.0, math.inf),
@@ -536,8 +538,11 @@ def c_kernels():
     """(kernel name, array inputs, parameters, min elements per thread) for
     every C kernel, in table order.
 
-    Each activation kernel K exports K (forward).  This list is what setup.py
-    writes to ac_kernel_list.h and what actcore.ufuncs builds ufuncs from.
+    Each activation kernel K exports K (forward) and, once its file has them
+    (`c_derivatives`), K_derivative (f'(x)), K_backward (grad * f'(x)) and,
+    for sigmoid/tanh, K_backward_output (grad * f'(x) from y = f(x)).  This
+    list is what setup.py writes to ac_kernel_list.h and what actcore.ufuncs
+    builds ufuncs from.
     """
     seen, out = set(), []
     for act in ACTIVATIONS:
@@ -548,4 +553,9 @@ def c_kernels():
                 continue
             seen.add(k)
             out.append((k, 1, npar, min_part))
+            if act.c_derivatives:
+                out.append((k + "_derivative", 1, npar, min_part))
+                out.append((k + "_backward", 2, npar, min_part))
+                if act.output_derivative is not None:
+                    out.append((k + "_backward_output", 2, 0, PARALLEL_MIN_PART["cheap"]))
     return out

@@ -111,9 +111,147 @@ def _make(act):
     return fn
 
 
+# ---------------------------------------------------------------------------
+# derivatives and backward passes
+# ---------------------------------------------------------------------------
+def _derivative_docstring(act):
+    kinks = f" At the break points: {act.kinks} (as torch)." if act.kinks else ""
+    return (f"Derivative of actcore.{act.name}: f'(x), elementwise.{kinks}\n\n"
+            f"Parameters as for actcore.{act.name}.  The ufunc behind it is "
+            f"actcore.ufuncs.{act.name}_derivative.")
+
+
+def _backward_docstring(act):
+    out_form = ("\n\nWith `output=y` (the forward output) instead of x, the gradient is computed from y "
+                "(what a training step has kept).") if act.output_derivative else ""
+    extra = ("\n\nReturns (grad_input, grad_weight): grad_weight is summed over the axes the weight "
+             "was broadcast along, so it has the weight's shape.") if act.name == "prelu" else ""
+    return (f"Backward pass of actcore.{act.name}: grad_output * f'(x) in one pass, without a "
+            f"temporary f'(x) array (torch's aten::{act.name}_backward).{out_form}{extra}\n\n"
+            f"The ufunc behind it is actcore.ufuncs.{act.name}_backward.")
+
+
+def _derived_source(act, kind):
+    """Source of <name>_derivative (kind 'derivative') or <name>_backward ('backward')."""
+    fname = f"{act.name}_{kind}"
+    sig, checks, kernel_args = [], [], []
+    for p in act.params:
+        sig.append(p.name if p.default is None else f"{p.name}={p.default!r}")
+        if p.kind == "scalar":
+            checks.append(f"    {p.name} = _validate.scalar_param(_P_{p.name}, {p.name}, {fname!r})")
+            kernel_args.append(p.name)
+        elif p.kind == "array":
+            checks.append(f"    {p.name} = _validate.array_param(_P_{p.name}, {p.name}, x, {fname!r})")
+            kernel_args.append(p.name)
+        else:
+            checks.append(f"    _validate.choice_param(_P_{p.name}, {p.name}, {fname!r})")
+    params_dict = "{" + ", ".join(f"{p.name!r}: {p.name}" for p in act.params) + "}"
+    if act.constraints:
+        checks.append(f"    _validate.constraints(_ACT, {params_dict}, {fname!r})")
+    pick = f"_UF[{act.choice.name}]" if act.choice is not None else "_UF[None]"
+    lines = []
+    if kind == "derivative":
+        lines += [f"def {fname}(x, {', '.join(sig)}, *, out=None, backend=None):".replace("(x, , ", "(x, "),
+                  f"    x, _cast = _validate.prepare_x(x, {fname!r})"]
+        call_args = ", ".join(["x"] + kernel_args)
+        tail = [f"    _uf = {pick}",
+                "    if backend is None and _dispatch.c_is_default():",
+                f"        return _uf({call_args}, out=out) if _cast is None else _uf({call_args}, out=out, dtype=_cast)",
+                f"    return _dispatch.run(_ACT, _uf, x, _cast, {params_dict}, out, backend, kind='derivative')"]
+    else:
+        xarg = "x=None" if act.output_derivative else "x"  # sigmoid/tanh may take output= instead
+        head = f"def {fname}(grad_output, {xarg}, {', '.join(sig)}, *, "
+        head += "output=None, " if act.output_derivative else ""
+        head += "out=None, backend=None):"
+        lines += [head.replace(f"{xarg}, , ", f"{xarg}, ")]
+        if act.output_derivative:
+            lines += ["    if output is not None:",
+                      "        if x is not None:",
+                      f"            raise _validate.ParameterError('actcore.{fname}: pass x or output, not both')",
+                      f"        return _backward_from_output(_ACT, _UF_OUT, grad_output, output, out, backend, {fname!r})"]
+        if act.output_derivative:
+            lines += ["    if x is None:",
+                      f"        raise _validate.ParameterError('actcore.{fname}: pass x or output')"]
+        lines += [f"    grad_output, _gcast = _validate.prepare_x(grad_output, {fname!r})",
+                  f"    x, _cast = _validate.prepare_x(x, {fname!r})",
+                  "    _cast = _cast or _gcast"]
+        call_args = ", ".join(["grad_output", "x"] + kernel_args)
+        tail = [f"    _uf = {pick}"]
+        if act.name == "prelu":
+            tail += [f"    return _prelu_backward(_ACT, _uf, grad_output, x, weight, _cast, out, backend)"]
+        else:
+            tail += ["    if backend is None and _dispatch.c_is_default():",
+                     f"        return _uf({call_args}, out=out) if _cast is None else "
+                     f"_uf({call_args}, out=out, dtype=_cast)",
+                     f"    return _dispatch.run_backward(_ACT, _uf, grad_output, x, _cast, {params_dict}, out, "
+                     "backend)"]
+    return "\n".join(lines + checks + [f"    _validate.check_out(out, {fname!r})"] + tail + [""])
+
+
+def _backward_from_output(act, ufunc, grad_output, output, out, backend, func):
+    grad_output, gcast = _validate.prepare_x(grad_output, func)
+    output, ycast = _validate.prepare_x(output, func)
+    _validate.check_out(out, func)
+    cast = ycast or gcast
+    if backend is None and _dispatch.c_is_default():
+        return ufunc(grad_output, output, out=out) if cast is None else ufunc(grad_output, output, out=out, dtype=cast)
+    return _dispatch.run_backward(act, ufunc, grad_output, output, cast, {}, out, backend, from_output=True)
+
+
+def _reduce_to_shape(a, shape):
+    """Sum `a` over the axes a broadcast to `shape` would have stretched."""
+    shape = tuple(shape)
+    lead = a.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and a.shape[lead + i] != 1)
+    return a.sum(axis=axes, keepdims=True).reshape(shape) if axes else a.reshape(shape)
+
+
+def _prelu_backward(act, ufunc, grad_output, x, weight, cast, out, backend):
+    """(grad_input, grad_weight): grad_weight = sum of grad * x where x <= 0,
+    reduced to weight's shape (torch's prelu backward for the weight)."""
+    if backend is None and _dispatch.c_is_default():
+        gx = ufunc(grad_output, x, weight, out=out) if cast is None else ufunc(grad_output, x, weight, out=out,
+                                                                               dtype=cast)
+    else:
+        gx = _dispatch.run_backward(act, ufunc, grad_output, x, cast, {"weight": weight}, out, backend)
+    import numpy as np
+    with np.errstate(all="ignore"):
+        contrib = np.where(np.asarray(x) > 0, 0, np.asarray(grad_output) * np.asarray(x))
+    gw = _reduce_to_shape(np.asarray(contrib, dtype=np.result_type(gx, weight)), np.shape(weight))
+    return gx, gw
+
+
+def _make_derived(act, kind):
+    source = _derived_source(act, kind)
+    fname = f"{act.name}_{kind}"
+    filename = f"<actcore.functional.{fname}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    ufs = {k: (getattr(_ufuncs, f"{v.__name__}_{kind}", None) if v is not None else None)
+           for k, v in _variant_ufuncs(act).items()}
+    namespace = {"_validate": _validate, "_dispatch": _dispatch, "_ACT": act, "_UF": ufs,
+                 "_UF_OUT": getattr(_ufuncs, f"{act.name}_backward_output", None) if _ufuncs else None,
+                 "_backward_from_output": _backward_from_output, "_prelu_backward": _prelu_backward}
+    for p in act.params:
+        namespace[f"_P_{p.name}"] = p
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated source
+    fn = namespace[fname]
+    fn.__doc__ = _derivative_docstring(act) if kind == "derivative" else _backward_docstring(act)
+    fn.__module__ = __name__
+    fn.__qualname__ = fname
+    return fn
+
+
 for _act in _registry.ACTIVATIONS:
     globals()[_act.name] = _make(_act)
     __all__.append(_act.name)
     for _alias in _act.aliases:
         globals()[_alias] = globals()[_act.name]
         __all__.append(_alias)
+    if _act.c_derivatives:
+        for _kind in ("derivative", "backward"):
+            _fn = _make_derived(_act, _kind)
+            globals()[_fn.__name__] = _fn
+            __all__.append(_fn.__name__)
+            for _alias in _act.aliases:
+                globals()[f"{_alias}_{_kind}"] = _fn
+                __all__.append(f"{_alias}_{_kind}")

@@ -32,14 +32,25 @@ def _ufunc_doc(act, kernel):
             f"Unvalidated; see actcore.{act.name} for the checked function.")
 
 
+_SUFFIX_DOC = {"_derivative": "f'(x)", "_backward": "grad_output * f'(x) (inputs: grad_output, x, params)",
+               "_backward_output": "grad_output * f'(x) computed from the forward output y "
+                                   "(inputs: grad_output, y)"}
+
+
 def _specs():
     seen = set()
     for act in _registry.ACTIVATIONS:
         default_kernel = act.kernel_for(**act.defaults())
         for name, kernel in [(act.name, default_kernel)] + [(k, k) for k in act.kernel_names() if k != default_kernel]:
-            if name not in seen:
-                seen.add(name)
-                yield name, kernel, _ufunc_doc(act, kernel)
+            if name in seen:
+                continue
+            seen.add(name)
+            yield name, kernel, _ufunc_doc(act, kernel)
+            if act.c_derivatives:
+                suffixes = ["_derivative", "_backward"] + (["_backward_output"] if act.output_derivative else [])
+                for sfx in suffixes:
+                    yield name + sfx, kernel + sfx, f"{act.name}{sfx}: {_SUFFIX_DOC[sfx]}.  Unvalidated; " \
+                                                    f"see actcore.{act.name}{sfx.replace('_output', '')}."
 
 
 _UFUNCS = build_ufuncs(list(_specs()))

@@ -30,6 +30,23 @@ def evaluate(act, x, params, out_dtype):
         return np.broadcast_to(y, shape).astype(out_dtype)
 
 
+def evaluate_derivative(act, x, params, out_dtype):
+    """f'(x) in float64 with the shared NaN/inf rules (derivative_limits)."""
+    x64 = np.asarray(x, dtype=np.float64)
+    arrays = {k: np.asarray(v, dtype=np.float64) if not isinstance(v, str) else v for k, v in params.items()}
+    numeric = [v for v in arrays.values() if not isinstance(v, str)]
+    shape = np.broadcast_shapes(x64.shape, *(v.shape for v in numeric))
+    xb = np.broadcast_to(x64, shape)
+    pb = {k: (np.broadcast_to(v, shape) if not isinstance(v, str) else v) for k, v in arrays.items()}
+    with np.errstate(all="ignore"):
+        y = np.asarray(act.derivative(np.where(np.isfinite(xb), xb, 0.0), **pb), dtype=np.float64)
+        lo, hi = act.derivative_limits(**pb)
+        y = np.where(xb == -np.inf, lo, y)
+        y = np.where(xb == np.inf, hi, y)
+        y = np.where(np.isnan(xb), xb, y)
+        return np.broadcast_to(y, shape).astype(out_dtype)
+
+
 def softmax(x, axis, temperature, mask, log):
     """Reference softmax / log_softmax in float64 with the library's rules for
     special rows (see actcore.softmax); x is float64, mask None or bool."""
