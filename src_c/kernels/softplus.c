@@ -29,7 +29,10 @@
 
 AC_INLINE vf softplus_f32_beta1(vf x, vf thr)
 {
-    return vf_select(vf_gt(x, thr), x, vf_softplus(x));
+    mf lin = vf_gt(x, thr);
+    /* lanes returning x compute softplus(0): their discarded value must not
+     * underflow (threshold < -87) */
+    return vf_select(lin, x, vf_softplus(vf_select(lin, vf_zero(), x)));
 }
 
 /* One double half (VD_N lanes) of the general-beta float32 kernel. */
@@ -60,75 +63,106 @@ AC_INLINE vf softplus_f32_inf(vf x, const vf *p) { (void)p; return vf_max(x, vf_
 
 /* ---- float64 ------------------------------------------------------------ */
 /*
- * The product t = beta*x is only formed where it is neither tiny nor huge,
- * decided from the factors alone (a flag-free bound on |beta*x|):
- *   small: (|x| < 2^-480 and beta < 2^114) or (beta < 2^-480 and |x| < 2^114)
- *          => |beta*x| < 2^-366: softplus = (ln2 + t/2)/beta is ln2/beta to
- *          2^-367, so t is taken as 0;
- *   big:   (|x| > 2^480 and beta > 2^-114) or (beta > 2^480 and |x| > 2^-114)
- *          => |beta*x| > 2^366: t is taken as sign(x) * 2^400 (the result is
- *          x for x > 0, 0 for x < 0);
- *   else   2^-960 <= |beta*x| <= 2^960: (t, lo) = two_prod(beta, x), exact,
- *          no flag (Dekker's partial products are exact there too, once a
- *          factor outside [2^-500, 2^500] has been traded against the other).
- * The threshold test is then exact, except for a threshold of magnitude
- * in (0, 2^-366) against a small product or in (2^366, inf) against a big
- * one, where the product's sign (its magnitude class) decides.
+ * beta*x can over- or underflow in double, so it is never formed as such.
+ * Each factor is split exactly into a significand in [1, 2) and an
+ * exponent (sp_frexp), the significands' product is taken exactly
+ * (two_prod, values in [1, 4): no flag on any ISA):
+ *     beta*x = (ph + pl) * 2^E.
+ * Threshold test (exact, for every beta > 0, x and threshold): with the
+ * threshold = mt * 2^et, d = et - E:
+ *     d >= 3:  |threshold| > |beta*x|, the threshold's sign decides;
+ *     d <= -2: |beta*x| > |threshold|, x's sign decides;
+ *     else:    ph + pl against mt * 2^d (exact) as a double-double;
+ * plus the cases x = 0, threshold = 0, threshold = +-inf.
+ * Arithmetic: t + lo = (ph + pl) * 2^E with E clamped to [-100, 12]: below
+ * 2^-98, t changes softplus by < 2^-99 relative; above 2^12, |t| is capped
+ * anyway (40 for t > 0, where L/beta < 2^-57 x; 1500 for t <= 0, where
+ * e^t/beta underflows for every beta > 0).  Lanes that return x compute on
+ * t = 0, beta = 1 instead (their discarded value must not raise flags).
  *
- * With e = exp(-a) = p 2^n (vmath.h, a = |t + lo| capped at 40 for t > 0 and
- * 1500 for t <= 0, where e^t/beta underflows for every beta > 0):
+ * With e = exp(-a) = p 2^n (vmath.h), a = |t + lo| capped:
  * L = log1p(e) is formed as lw = log1p(p 2^n_w), n_w = max(n, -100) (as in
  * log_sigmoid: exact to 2^-101 relative) and L/beta = lw 2^(n-n_w) / beta is
  * scaled in two steps, lw 2^m1 / beta then * 2^(m-m1), m = n - n_w,
  * m1 = max(m, -900): the first step is exact and the quotient can neither
  * overflow (m < -900 means |t| > 693, so beta >= 693/DBL_MAX) nor underflow
- * unless the result does.  Error: exp < 1 u, log1p < 2 u, division 0.5 u,
+ * unless the result does; for t > 0 the same holds for x + L/beta (see
+ * the prescaling below).  Error: exp < 1 u, log1p < 2 u, division 0.5 u,
  * add 0.5 u: 1-3 ulp measured.
  */
+
+/* v = m * 2^e exactly, |m| in [1, 2) with v's sign, e integer-valued; v
+ * finite and nonzero (zero and inf lanes give garbage the caller masks). */
+AC_INLINE vd sp_frexp(vd v, vd *e)
+{
+    md sub = vd_lt(vd_abs(v), vd_set1(0x1p-1022));
+    vd vn = vd_mul(v, vd_select(sub, vd_set1(0x1p64), vd_set1(1.0))); /* exact */
+    vdi bexp = vdi_and(vdi_srl(vd_as_i(vn), 52), vdi_set1(0x7ff));
+    /* biased exponent as a double: OR it into the significand of 2^52 */
+    vd eb = vd_sub(vd_or(vdi_as_d(bexp), vd_set1(0x1p52)), vd_set1(0x1p52));
+    *e = vd_sub(eb, vd_select(sub, vd_set1(1023.0 + 64.0), vd_set1(1023.0)));
+    const vd expmask = vd_set1(INFINITY); /* the exponent field's bits */
+    return vd_or(vd_andnot(expmask, vn), vd_set1(1.0));
+}
+
+/* per-lane choice between two masks: c ? a : b */
+AC_INLINE md sp_msel(md c, md a, md b) { return md_or(md_and(c, a), md_andnot(b, c)); }
+
 AC_INLINE vd softplus_f64(vd x, const vd *p)
 {
     const vd beta = p[0], thr = p[1];
-    vd ax = vd_abs(x);
-    md small = md_or(md_and(vd_lt(ax, vd_set1(0x1p-480)), vd_lt(beta, vd_set1(0x1p114))),
-                     md_and(vd_lt(beta, vd_set1(0x1p-480)), vd_lt(ax, vd_set1(0x1p114))));
-    md big = md_or(md_and(vd_gt(ax, vd_set1(0x1p480)), vd_gt(beta, vd_set1(0x1p-114))),
-                   md_and(vd_gt(beta, vd_set1(0x1p480)), vd_gt(ax, vd_set1(0x1p-114))));
-    vd xm = vd_select(md_or(small, big), vd_zero(), x);
-    vd bm = beta;
-#ifndef AC_HAVE_FMA
-    {
-        /* Dekker splits a*(2^27+1) and multiplies the 26-bit halves: keep
-         * both factors within [2^-500, 2^500] by trading a power of two. */
-        vd up = vd_set1(0x1p520), dn = vd_set1(0x1p-520);
-        md xhi = vd_gt(vd_abs(xm), vd_set1(0x1p500));
-        md xlo = md_and(vd_lt(vd_abs(xm), vd_set1(0x1p-500)), vd_gt(vd_abs(xm), vd_zero()));
-        md bhi = vd_gt(beta, vd_set1(0x1p500)), blo = vd_lt(beta, vd_set1(0x1p-500));
-        vd sx = vd_select(md_or(xhi, blo), dn, vd_select(md_or(xlo, bhi), up, vd_set1(1.0)));
-        vd sb = vd_select(md_or(xhi, blo), up, vd_select(md_or(xlo, bhi), dn, vd_set1(1.0)));
-        md mid = md_not(md_or(small, big));
-        xm = vd_mul(xm, vd_select(mid, sx, vd_set1(1.0)));
-        bm = vd_mul(bm, vd_select(mid, sb, vd_set1(1.0)));
-    }
+    vd ex, eb, et;
+    vd mx = vd_select(vd_eq(x, vd_zero()), vd_zero(), sp_frexp(x, &ex));
+    vd mb = sp_frexp(beta, &eb);
+    vd mt = sp_frexp(thr, &et);
+    vd pl, ph = vd_two_prod(mb, mx, &pl);
+    vd E = vd_add(eb, ex);
+
+    /* threshold test on the exact product */
+    vd d = vd_sub(et, E);
+    vd T = vd_mul(mt, vd_pow2i(vd_clamp(d, -1.0, 2.0)));
+    md lin = md_or(vd_gt(ph, T), md_and(vd_eq(ph, T), vd_gt(pl, vd_zero())));
+    md xpos = vd_gt(x, vd_zero()), tneg = vd_lt(thr, vd_zero());
+    lin = sp_msel(vd_ge(d, vd_set1(3.0)), tneg, lin);
+    lin = sp_msel(vd_le(d, vd_set1(-2.0)), xpos, lin);
+    lin = sp_msel(vd_eq(thr, vd_zero()), xpos, lin);
+    lin = sp_msel(md_or(vd_eq(x, vd_zero()), vd_eq(vd_abs(thr), vd_set1(INFINITY))), tneg, lin);
+
+    /* t + lo, clamped exponent; lanes returning x compute softplus(0) */
+    vd Ec = vd_clamp(E, -100.0, 12.0);
+#ifdef AC_HAVE_SCALEF
+    vd t = vd_scale2(ph, Ec), lo = vd_scale2(pl, Ec);
+#else
+    vd s2 = vd_pow2i(Ec);
+    vd t = vd_mul(ph, s2), lo = vd_mul(pl, s2);
 #endif
-    vd lo, t = vd_two_prod(bm, xm, &lo);
-    t = vd_select(big, vd_copysign(vd_set1(0x1p400), x), t);
-    md lin = md_or(vd_gt(t, thr), md_and(vd_eq(t, thr), vd_gt(lo, vd_zero())));
-    /* a small product against threshold 0: its sign decides */
-    lin = md_or(lin, md_and(small, md_and(vd_eq(thr, vd_zero()), vd_gt(x, vd_zero()))));
+    /* beta*x > 2^12 (E > 12): the result is x whether or not it exceeds the
+     * threshold (L/beta < 2^-4000 x); such lanes join those returning x */
+    lin = md_or(lin, md_and(xpos, vd_gt(E, vd_set1(12.0))));
+    t = vd_select(lin, vd_zero(), t);
+    vd bdiv = vd_select(lin, vd_set1(1.0), beta);
 
     md pos = vd_gt(t, vd_zero());
     vd a = vd_abs(t);
     vd cap = vd_select(pos, vd_set1(40.0), vd_set1(1500.0));
-    md capped = vd_gt(a, cap);
+    md capped = md_or(vd_gt(a, cap), lin);
     a = vd_min(a, cap);
     /* exp(-|t + lo|) = exp(-a - lo') with lo' = lo (t > 0) or -lo (t <= 0) */
     vd al = vd_select(capped, vd_zero(), vd_select(pos, vd_neg(lo), lo));
-    vd n, pl, pe = vd_exp_parts(vd_neg(a), al, &pl, &n);
+    vd n, pe_l, pe = vd_exp_parts(vd_neg(a), al, &pe_l, &n);
     vd nw = vd_max(n, vd_set1(-100.0));
     vd lw = vd_log1p_unit(vd_scale2(pe, nw));
     vd m = vd_sub(n, nw), m1 = vd_max(m, vd_set1(-900.0));
-    vd lb = vd_scale2(vd_div(vd_scale2(lw, m1), beta), vd_sub(m, m1));
-    vd y = vd_select(pos, vd_add(x, lb), lb);
+    /* t in (0, 2^14) with beta > 2^900: x + L/beta is formed as
+     * (x 2^128 + L/(beta 2^-128)) 2^-128 (x < 2^-886: no overflow), so a
+     * subnormal L/beta cannot raise a flag when the sum is normal
+     * (elsewhere L/beta >= e^-40 / 2^900 > 2^-1022) */
+    md pre = md_and(pos, vd_gt(bdiv, vd_set1(0x1p900)));
+    vd kk = vd_select(pre, vd_set1(128.0), vd_zero());
+    vd sk = vd_pow2i(kk);
+    vd q = vd_div(vd_scale2(lw, m1), vd_div(bdiv, sk)); /* exact scalings */
+    vd y = vd_select(pos, vd_muladd(x, sk, q), q);
+    y = vd_scale2(y, vd_sub(vd_sub(m, m1), kk));
     return vd_select(lin, x, y);
 }
 AC_INLINE vd softplus_f64_inf(vd x, const vd *p) { (void)p; return vd_max(x, vd_zero()); }
