@@ -8,10 +8,9 @@
  * is below half an ulp of x (float and double); for x > 0 the cap is where
  * the result rounds to zero (float 104, double 746).
  *
- * float32: pure float, vf_log1pexp_neg_parts (vmath_lowprec.h) gives
- * log1p(exp(-a)) = S * 2^n with S ~1.7 u worst case; the scaling is exact
- * unless the result is subnormal, and x - L rounds once more: < 2.2 u by
- * analysis, ~1 u measured.
+ * float32: exactly -softplus(-x), with vmath_lowprec.h's pure-float
+ * vf_softplus (two regions, < 1.1 ulp by analysis, 1.0 ulp measured over
+ * all floats; its caps play the role of the ones above).
  *
  * float64: L = log1p(e), e = exp(-a) (vmath.h, < 1 u each).  The log1p
  * polynomial is evaluated at e_w = p * 2^max(n, -100) and the result scaled
