@@ -90,7 +90,41 @@ FITS = {
     "gelu_R_for_f32": Fit("R(a) = P(t), t = 1/(1+a/2), a in [0,16]",
                           lambda t: _gelu_R(2 / t - 2), lambda t: 1 / _gelu_R(2 / t - 2),
                           1.0 / 9.0, 1, tuple(range(0, 13)), "f64"),
+    # ---- reduced-precision blocks (src_c/vmath_lowprec.h) -----------------
+    # Float32 results computed in double need only ~2^-30 relative: exp on
+    # |r| <= ln2/2 with r^2..r^7 (double coefficients).
+    "exp_for_f32": Fit("exp(r) = 1 + r + r^2*P(r)", lambda r: mp.exp(r) - 1 - r, lambda r: 1 / mp.exp(r),
+                       -LN2_HALF, LN2_HALF, tuple(range(2, 8)), "f64"),
+    # log1p(e) = e*Q(e) on [0, 1] in double for float32 results (relative).
+    "log1p_unit_for_f32": Fit("log1p(e) = e*Q(e), e in [0,1]",
+                              lambda e: _series_or(lambda t: mp.log1p(t) / t, e, 1),
+                              lambda e: _series_or(lambda t: t / mp.log1p(t), e, 1),
+                              0, 1, tuple(range(0, 12)), "f64"),
+    # Pure-float log1p(e) = e*(1 + W(e)), W(e) = log1p(e)/e - 1 = e*(-1/2 +
+    # e*P(e)) for e in [0, exp(-1)] (softplus's exp region, |t| >= 1):
+    # the leading e is carried exactly (in double-float) and W's own rounding
+    # is damped by |W| <= 0.16; the -1/2 is kept exact (rounding a fitted c1 to
+    # float costs 0.2 u), P = sum c_k e^(k-2) is fitted to W + e/2.  The
+    # weight e/log1p(e) makes the error relative to log1p(e).
+    "log1p_unit_w_f32": Fit("log1p(e) = e*(1 + W(e)), W + e/2 = e^2*P(e)",
+                            lambda e: _series_or(lambda t: mp.log1p(t) / t - 1 + t / 2, e, 0),
+                            lambda e: _series_or(lambda t: t / mp.log1p(t), e, 1),
+                            0, 0.3679, tuple(range(2, 8)), "f32"),
+    # softplus(t) - t/2 is even: softplus(t) = ln2_f + t/2 + G(t^2) for
+    # |t| <= 1, ln2_f = ln2 rounded to float (c0 absorbs ln2 - ln2_f).  Error
+    # relative to the smaller of softplus(+-t), softplus(-|t|).
+    "softplus_even_f32": Fit("softplus(t) = ln2_f + t/2 + G(s), s = t^2, |t| <= 1",
+                             lambda s: _softplus(mp.sqrt(s)) - _LN2_F - mp.sqrt(s) / 2,
+                             lambda s: 1 / _softplus(-mp.sqrt(s)),
+                             0, 1, tuple(range(0, 6)), "f32"),
 }
+
+
+_LN2_F = mp.mpf(float(np.float32(float(mp.log(2)))))
+
+
+def _softplus(t):
+    return mp.log1p(mp.exp(t))
 
 
 def _gelu_R(a):
