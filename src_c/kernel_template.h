@@ -24,9 +24,11 @@
  * The check costs a compare, a select and a branch per vector; the branch
  * is never taken on NaN/inf-free data.
  *
- * Tails (n not a multiple of the vector width) go through a zero-padded
- * stack buffer; array parameters are padded with their last valid value so a
- * padded lane never divides by zero or overflows.
+ * Tails (n not a multiple of the vector width) go through a stack buffer
+ * padded with copies of the last valid element (inputs and array
+ * parameters alike): a padded lane computes exactly what a real lane did, so
+ * it can never raise a floating-point flag a real lane did not (zero padding
+ * did: softplus(0)/beta overflows for beta below 1e-38).
  */
 #ifndef AC_KERNEL_TEMPLATE_H
 #define AC_KERNEL_TEMPLATE_H
@@ -93,7 +95,8 @@
             AC_S(V) tin_[NIN][AC_N(V)], tpar_[AC_MAX_PAR][AC_N(V)], tout_[AC_N(V)];        \
             ac_len m = n - i;                                                              \
             for (int k = 0; k < NIN; k++) {                                                \
-                for (ac_len t = 0; t < AC_N(V); t++) tin_[k][t] = t < m ? in[k][i + t] : 0; \
+                for (ac_len t = 0; t < AC_N(V); t++)                                       \
+                    tin_[k][t] = in[k][i + (t < m ? t : m - 1)];                           \
                 in_[k] = AC_OP(V, load)(tin_[k]);                                          \
             }                                                                              \
             if (mode != AC_PAR_SCALAR) {                                                   \
