@@ -14,13 +14,34 @@ import os
 import sys
 import warnings
 
-try:
-    from . import _core
-except ImportError as exc:  # the pure-Python build (ACTCORE_NO_EXT=1) or a broken one
-    _core = None
-    EXTENSION_ERROR = exc
-else:
-    EXTENSION_ERROR = None
+def _import_core():
+    """The C extension.  When actcore is imported from a source checkout that
+    was installed with a plain `pip install .` (so the extension lives in
+    site-packages, not next to these files), use the installed extension:
+    `python -c "import actcore"` from the checkout then works as installed."""
+    try:
+        from . import _core
+        return _core, None
+    except ImportError as exc:
+        first_error = exc
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+        files = distribution("actcore").files or []
+        ext = next((f for f in files if f.name.startswith("_core.") and f.parent.name == "actcore"), None)
+        if ext is None:
+            return None, first_error
+        installed_dir = os.path.dirname(str(ext.locate()))
+        package = sys.modules[__package__]
+        if os.path.isdir(installed_dir) and installed_dir not in package.__path__:
+            package.__path__.append(installed_dir)
+            from . import _core
+            return _core, None
+    except (ImportError, PackageNotFoundError, OSError):
+        pass
+    return None, first_error
+
+
+_core, EXTENSION_ERROR = _import_core()
 
 LEVELS = ("baseline", "avx2", "avx512")
 
@@ -149,6 +170,8 @@ def show_config(file=None):
 
 def _init():
     if _core is None:
+        _warn(f"actcore: the C extension is not available ({EXTENSION_ERROR}); "
+              f"falling back to the reference backend")
         return
     level = _isa_from_env()
     _core.select_isa(level)
