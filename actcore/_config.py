@@ -24,20 +24,20 @@ def _import_core():
         return _core, None
     except ImportError as exc:
         first_error = exc
-    try:
-        from importlib.metadata import PackageNotFoundError, distribution
-        files = distribution("actcore").files or []
-        ext = next((f for f in files if f.name.startswith("_core.") and f.parent.name == "actcore"), None)
-        if ext is None:
-            return None, first_error
-        installed_dir = os.path.dirname(str(ext.locate()))
-        package = sys.modules[__package__]
-        if os.path.isdir(installed_dir) and installed_dir not in package.__path__:
-            package.__path__.append(installed_dir)
-            from . import _core
-            return _core, None
-    except (ImportError, PackageNotFoundError, OSError):
-        pass
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    for entry in sys.path:
+        candidate = os.path.join(os.path.abspath(entry or os.curdir), "actcore")
+        if os.path.abspath(candidate) == here or not os.path.isdir(candidate):
+            continue
+        if any(os.path.exists(os.path.join(candidate, "_core" + sfx)) for sfx in EXTENSION_SUFFIXES):
+            sys.modules[__package__].__path__.append(candidate)
+            try:
+                from . import _core
+                return _core, None
+            except ImportError:
+                break
     return None, first_error
 
 
