@@ -141,4 +141,5 @@ def extensions():
                                                   "wraparound": False})
 
 
-setup(ext_modules=extensions(), cmdclass={"build_ext": BuildExt})
+if __name__ == "__main__":  # pip's build backend and `python setup.py` run this as __main__
+    setup(ext_modules=extensions(), cmdclass={"build_ext": BuildExt})
