@@ -4,7 +4,9 @@
  *   alpha = 1.6732632423543772848..., scale = 1.0507009873554804934...
  * Each constant product is applied as c_hi * v + c_lo * v (c_hi + c_lo = c
  * to ~2^-48), so the float rounding of the constant (0.55 u for scale
- * alone) does not add to the error: <= 0.5 u + expm1's 1 u.
+ * alone) does not add to the error: <= 0.5 u + expm1's 1 u.  For
+ * |v| < 2^-90 the c_lo * v term is dropped (it would underflow: a spurious
+ * flag); v * c_hi alone is within 1 ulp there.
  */
 #include "../kernel_template.h"
 
@@ -21,8 +23,9 @@ AC_INLINE vf selu_f32(vf x, const vf *p)
 {
     (void)p;
     vf em = vf_expm1(vf_min(x, vf_zero()));
-    vf pos = vf_muladd(x, vf_set1(SELU_SCALE_HI), vf_mul(x, vf_set1(SELU_SCALE_LO)));
-    vf neg = vf_muladd(em, vf_set1(SELU_SA_HI), vf_mul(em, vf_set1(SELU_SA_LO)));
+    vf xp = vf_max(x, vf_zero()); /* the negative lanes must not overflow here */
+    vf pos = vf_muladd(xp, vf_set1(SELU_SCALE_HI), vf_mul(vf_flush_tiny(xp, xp, 0x1p-90f), vf_set1(SELU_SCALE_LO)));
+    vf neg = vf_muladd(em, vf_set1(SELU_SA_HI), vf_mul(vf_flush_tiny(em, em, 0x1p-90f), vf_set1(SELU_SA_LO)));
     return vf_select(vf_gt(x, vf_zero()), pos, neg);
 }
 AC_INLINE vf selu_f32_inf(vf x, const vf *p)
@@ -34,7 +37,7 @@ AC_INLINE vd selu_f64(vd x, const vd *p)
 {
     (void)p;
     vd em = vd_expm1(vd_min(x, vd_zero()));
-    return vd_select(vd_gt(x, vd_zero()), vd_mul(x, vd_set1(SELU_SCALE_D)), vd_mul(em, vd_set1(SELU_SA_D)));
+    return vd_select(vd_gt(x, vd_zero()), vd_mul(vd_max(x, vd_zero()), vd_set1(SELU_SCALE_D)), vd_mul(em, vd_set1(SELU_SA_D)));
 }
 AC_INLINE vd selu_f64_inf(vd x, const vd *p)
 {
