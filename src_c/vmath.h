@@ -446,7 +446,7 @@ AC_INLINE vd vd_log1p_unit(vd e)
  * t*P (|t*P| <= 0.14) is formed in float before the one final addition; for
  * i = 0 (t0 = 0), m = 1 and c0 = 0, so the result is z plus a small
  * correction and stays relative-accurate.  Table tanh_pw (fit_coefficients.py):
- * fit error 0.061 u; evaluation ~0.2 ulp; total < 0.8 ulp.  26 operations,
+ * fit error 0.061 u; evaluation ~0.2 ulp; total ~1 ulp.  25 operations,
  * no division, no exp.  Odd: the sign of x (and of -0.0) is copied last.
  */
 #define AC_TANH_TABLE 1
@@ -555,8 +555,10 @@ AC_INLINE vf vf_tanh_table(vf x)
     p = vf_muladd(p, t, vf_lut32(zz, ac_tanh_c1));
     vf w = vf_muladd(p, t, vf_lut32(zz, ac_tanh_c0l));
     vf v = vf_muladd(t, vf_lut32(zz, ac_tanh_m), vf_lut32(zz, ac_tanh_c0h));
-    vf y = vf_select(vf_lt(ax, vf_set1(0x1p-13f)), ax, vf_add(v, w));
-    return vf_copysign(y, x);
+    /* below 2^-13 the table was evaluated at 2^-13 > tanh(2^-13) > z: min picks z
+     * there, and elsewhere the computed tanh(z) (which cannot exceed z by more
+     * than its error, < 1 ulp) */
+    return vf_copysign(vf_min(vf_add(v, w), ax), x);
 }
 #endif
 
@@ -742,13 +744,17 @@ AC_INLINE vf vf_sigmoid_parts(vf t, vf tl, vf *Yl, vf *k)
  * once, relative error ~(2^-14)^2 plus E's ~0.1 u weighted by E/(1+E) <= 1.
  * No select: the same formula serves both signs of t (for t < 0, E > 1 and
  * the quotient is ~e^t without cancellation).  24 operations for
- * sigmoid on AVX-512.  Callers keep t away from zero (|t| >= 2^-40 or t = 0
- * exactly with tl = 0), so that q0*dl cannot be a subnormal.
+ * sigmoid on AVX-512.
+ * Tiny t: Pl is rounded to a multiple of 2^-59 ((Pl + 2^-36) - 2^-36, both
+ * exact-or-harmless: 2^-59 of absolute error in 1 + E), so it is 0 when
+ * |t| < 2^-60 and otherwise large enough that q0*dl (~ num*t/2) stays
+ * normal for num = 1 or num = x = t; t itself needs no flush.
  */
 AC_INLINE vf vf_div_1pexp(vf num, int num_is_one, vf t, vf tl, int use_tl)
 {
     const vf one = vf_set1(1.0f);
     vf Pl, s, P = vf_expt_parts(vf_min(t, vf_set1(87.0f)), tl, use_tl, 1, &Pl, &s);
+    Pl = vf_sub(vf_add(Pl, vf_set1(0x1p-36f)), vf_set1(0x1p-36f));
     vf S = vf_exp2_floor(s);
     vf d = vf_muladd(S, P, one);
     vf dl = vf_muladd(S, Pl, vf_muladd(S, P, vf_sub(one, d)));
@@ -761,14 +767,13 @@ AC_INLINE vf vf_div_1pexp(vf num, int num_is_one, vf t, vf tl, int use_tl)
 AC_INLINE int vf_all_ge_m16(vf t) { return !mf_any(vf_lt(t, vf_set1(-16.0f))); }
 #endif
 
-/* sigmoid, float32.  < 0.7 ulp.  Fast path: vf_div_1pexp with t pushed
- * away from 0 to 2^-40 (sigmoid rounds to 1/2 there either way); vectors
- * with a lane below -16 take vf_sigmoid_q, which handles the deep tail. */
+/* sigmoid, float32.  < 0.7 ulp.  Fast path: vf_div_1pexp; vectors with a
+ * lane below -16 take vf_sigmoid_q, which handles the deep tail. */
 AC_INLINE vf vf_sigmoid(vf t)
 {
 #ifdef AC_EXPF_TABLE
     if (AC_LIKELY(vf_all_ge_m16(t)))
-        return vf_div_1pexp(vf_set1(1.0f), 1, vf_away_from_zero(t, vf_set1(0x1p-40f)), vf_zero(), 0);
+        return vf_div_1pexp(vf_set1(1.0f), 1, t, vf_zero(), 0);
     vf k, c, q0 = vf_sigmoid_q(t, vf_zero(), 0, -104.0f, &k, &c); /* e^-104 < 2^-150 */
     return vf_ldexp_floor(vf_add(q0, c), k);
 #else
@@ -809,10 +814,13 @@ AC_INLINE vf vf_mul_sigmoid(vf x, vf t, vf tl)
 #endif
 }
 
-/* x * sigmoid(x), float32 (silu with beta = 1: t = x exactly; the sigmoid
- * argument is taken as 0 for |x| < 2^-30, where the result is x/2 to 2^-31). */
+/* x * sigmoid(x), float32 (silu with beta = 1: t = x exactly). */
 AC_INLINE vf vf_x_sigmoid(vf x)
 {
+#ifdef AC_EXPF_TABLE
+    if (AC_LIKELY(vf_all_ge_m16(x))) return vf_div_1pexp(x, 0, x, vf_zero(), 0);
+#endif
+    /* the argument is taken as 0 for |x| < 2^-30 (result x/2 to 2^-31) */
     return vf_mul_sigmoid(x, vf_flush_tiny(x, x, 0x1p-30f), vf_zero());
 }
 
