@@ -98,6 +98,21 @@ AC_INLINE vd vd_fma_accurate(vd a, vd b, vd c)
 #endif
 }
 
+/* 1/d with relative error < 2^-40 (enough for a result rounded to float),
+ * d >= 1 and finite.  AVX-512: rcp14 refined by two Newton steps
+ * y += y*(1 - d*y) (14 -> 28 -> 56 bits), no division; elsewhere a division
+ * (the float-based estimate of SSE2/AVX2 flushes 1/d to 0 beyond 2^126). */
+AC_INLINE vd vd_recip40(vd d)
+{
+#if VD_RCP_BITS >= 14 && VD_RCP_BITS < 40
+    vd y = vd_rcp(d);
+    y = vd_muladd(y, vd_nmuladd(y, d, vd_set1(1.0)), y);
+    return vd_muladd(y, vd_nmuladd(y, d, vd_set1(1.0)), y);
+#else
+    return vd_div(vd_set1(1.0), d);
+#endif
+}
+
 /* Zero the lanes of v where |a| < tiny (callers use it to keep arguments
  * whose result no longer depends on them out of products that would
  * underflow).  Three cheap ops. */
@@ -446,7 +461,7 @@ AC_INLINE vd vd_log1p_unit(vd e)
  * t*P (|t*P| <= 0.14) is formed in float before the one final addition; for
  * i = 0 (t0 = 0), m = 1 and c0 = 0, so the result is z plus a small
  * correction and stays relative-accurate.  Table tanh_pw (fit_coefficients.py):
- * fit error 0.061 u; evaluation ~0.2 ulp; total ~1 ulp.  25 operations,
+ * fit error 0.061 u; evaluation ~0.2 ulp; total ~1 ulp.  24 operations,
  * no division, no exp.  Odd: the sign of x (and of -0.0) is copied last.
  */
 #define AC_TANH_TABLE 1
@@ -544,8 +559,7 @@ static const float ac_tanh_c6[32] = {
 
 AC_INLINE vf vf_tanh_table(vf x)
 {
-    vf ax = vf_abs(x);
-    vf z = vf_min(vf_max(ax, vf_set1(0x1p-13f)), vf_set1(9.1f));
+    vf z = vf_min(vf_max_abs(x, vf_set1(0x1p-13f)), vf_set1(9.1f));
     vf zz = vf_muladd(z, vf_set1(3.4f), vf_set1(0x1.8p23f)); /* low 5 bits: rint(3.4 z) */
     vf t = vf_sub(z, vf_lut32(zz, ac_tanh_t0));
     vf p = vf_muladd(vf_lut32(zz, ac_tanh_c6), t, vf_lut32(zz, ac_tanh_c5));
@@ -558,7 +572,7 @@ AC_INLINE vf vf_tanh_table(vf x)
     /* below 2^-13 the table was evaluated at 2^-13 > tanh(2^-13) > z: min picks z
      * there, and elsewhere the computed tanh(z) (which cannot exceed z by more
      * than its error, < 1 ulp) */
-    return vf_copysign(vf_min(vf_add(v, w), ax), x);
+    return vf_copysign(vf_min_abs(vf_add(v, w), x), x);
 }
 #endif
 

@@ -25,11 +25,14 @@
  *    2^VF_LUT_BITS floats (a lane permute; VF_LUT_BITS is 4 on AVX-512, 3 on
  *    AVX2, 0 on SSE2, where it returns tab[0]).  Where VF_HAVE_LUT32 is
  *    defined, vf_lut32(z, tab) does the same with 32 entries (5 bits).
- *  - vf_rcp(a): 1/a with relative error < 2^-VF_RCP_BITS (a normal, positive).
+ *  - vf_rcp(a): 1/a with relative error < 2^-VF_RCP_BITS (a normal, positive);
+ *    vd_rcp(a) likewise with VD_RCP_BITS (a within float range on SSE2/AVX2,
+ *    which go through the float estimate).
  *  - vf_copysign / vd_copysign: |mag| with the sign of sgn; vf_isspecial /
  *    vd_isspecial: NaN or +-inf, quietly; vf_away_from_zero(a, c):
- *    copysign(max(|a|, c), a).  A backend may define AC_HAVE_COPYSIGN,
- *    AC_HAVE_ISSPECIAL, AC_HAVE_AWAY_FROM_ZERO and its own (one vpternlog,
+ *    copysign(max(|a|, c), a); vf_max_abs / vf_min_abs: max/min of |a|, |b|.
+ *    A backend may define AC_HAVE_COPYSIGN, AC_HAVE_ISSPECIAL,
+ *    AC_HAVE_AWAY_FROM_ZERO, AC_HAVE_ABS_MINMAX and its own (one vpternlog,
  *    vfpclass, vrange on AVX-512).
  *  - vf_widen(x, &lo, &hi) splits a float vector into two double vectors
  *    (VD_N = VF_N / 2 lanes each; on the one-lane backend both hold x) and
@@ -97,6 +100,11 @@ AC_INLINE md vd_isspecial(vd a) { return md_or(vd_isnan(a), vd_eq(vd_abs(a), vd_
  * at least c, keeping its sign (-0.0 gives -c). */
 #ifndef AC_HAVE_AWAY_FROM_ZERO
 AC_INLINE vf vf_away_from_zero(vf a, vf c) { return vf_or(vf_max(vf_abs(a), c), vf_and(a, vf_set1(-0.0f))); }
+#endif
+/* max(|a|, |b|) and min(|a|, |b|) (one vrange on AVX-512). */
+#ifndef AC_HAVE_ABS_MINMAX
+AC_INLINE vf vf_max_abs(vf a, vf b) { return vf_max(vf_abs(a), vf_abs(b)); }
+AC_INLINE vf vf_min_abs(vf a, vf b) { return vf_min(vf_abs(a), vf_abs(b)); }
 #endif
 
 

@@ -116,6 +116,10 @@ AC_INLINE md md_andnot(md a, md b) { return _mm256_andnot_pd(b, a); }
 AC_INLINE md md_not(md a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))); }
 AC_INLINE int md_any(md a) { return _mm256_movemask_pd(a) != 0; }
 AC_INLINE vd vd_rint(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+/* Approximate reciprocal through float rcp (|a| within float range, normal),
+ * relative error < 1.5 * 2^-12. */
+#define VD_RCP_BITS 11
+AC_INLINE vd vd_rcp(vd a) { return _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(a))); }
 AC_INLINE md vd_isspecial(vd a) { return _mm256_cmp_pd(vd_abs(a), _mm256_set1_pd(INFINITY), _CMP_NLT_UQ); }
 AC_INLINE vdi vd_as_i(vd a) { return _mm256_castpd_si256(a); }
 AC_INLINE vd vdi_as_d(vdi a) { return _mm256_castsi256_pd(a); }

@@ -62,6 +62,10 @@ AC_INLINE mf vf_isspecial(vf a) { return _mm512_fpclass_ps_mask(a, 0x99); }
 /* copysign(max(|a|, c), a) in one vrangeps (imm 3: max |.|, sign of a). */
 #define AC_HAVE_AWAY_FROM_ZERO 1
 AC_INLINE vf vf_away_from_zero(vf a, vf c) { return _mm512_range_ps(a, c, 3); }
+/* max(|a|, |b|) and min(|a|, |b|), sign cleared: vrangeps imm 0xB / 0xA. */
+#define AC_HAVE_ABS_MINMAX 1
+AC_INLINE vf vf_max_abs(vf a, vf b) { return _mm512_range_ps(a, b, 0xB); }
+AC_INLINE vf vf_min_abs(vf a, vf b) { return _mm512_range_ps(a, b, 0xA); }
 /* Table lookups by the low bits of a float's encoding (see simd.h). */
 #define VF_LUT_BITS 4
 AC_INLINE vf vf_lut(vf z, const float *tab) { return _mm512_permutexvar_ps(_mm512_castps_si512(z), _mm512_loadu_ps(tab)); }
@@ -123,6 +127,9 @@ AC_INLINE md md_not(md a) { return (md)~a; }
 AC_INLINE int md_any(md a) { return a != 0; }
 AC_INLINE vd vd_rint(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
 AC_INLINE md vd_isspecial(vd a) { return _mm512_fpclass_pd_mask(a, 0x99); }
+/* Approximate reciprocal, relative error < 2^-VD_RCP_BITS. */
+#define VD_RCP_BITS 14
+AC_INLINE vd vd_rcp(vd a) { return _mm512_rcp14_pd(a); }
 AC_INLINE vd vd_copysign(vd mag, vd sgn)
 {
     return _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_set1_epi64(INT64_MIN), _mm512_castpd_si512(sgn),

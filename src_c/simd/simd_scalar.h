@@ -123,6 +123,9 @@ AC_INLINE md md_andnot(md a, md b) { return a & !b; }
 AC_INLINE md md_not(md a) { return !a; }
 AC_INLINE int md_any(md a) { return a != 0; }
 AC_INLINE vd vd_rint(vd a) { return nearbyint(a); }
+/* The "approximate" reciprocal is exact here. */
+#define VD_RCP_BITS 53
+AC_INLINE vd vd_rcp(vd a) { return 1.0 / a; }
 AC_INLINE vdi vd_as_i(vd a) { return (vdi)ac_d2u_(a); }
 AC_INLINE vd vdi_as_d(vdi a) { return ac_u2d_((uint64_t)a); }
 AC_INLINE vdi vdi_set1(int64_t c) { return c; }

@@ -126,6 +126,10 @@ AC_INLINE vd vd_rint(vd a)
     const vd magic = _mm_set1_pd(0x1.8p52);
     return _mm_sub_pd(_mm_add_pd(a, magic), magic);
 }
+/* Approximate reciprocal through float rcp (|a| within float range, normal),
+ * relative error < 1.5 * 2^-12. */
+#define VD_RCP_BITS 11
+AC_INLINE vd vd_rcp(vd a) { return _mm_cvtps_pd(_mm_rcp_ps(_mm_cvtpd_ps(a))); }
 AC_INLINE vdi vd_as_i(vd a) { return _mm_castpd_si128(a); }
 AC_INLINE vd vdi_as_d(vdi a) { return _mm_castsi128_pd(a); }
 AC_INLINE vdi vdi_set1(int64_t c) { return _mm_set1_epi64x(c); }
