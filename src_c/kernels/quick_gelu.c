@@ -2,8 +2,9 @@
  * quick_gelu(x) = x * sigmoid(1.702 x).
  * 1.702 is not a float: it is split as C_HI + C_LO and t = 1.702*x is formed
  * as a double-float pair (two_prod(x, C_HI) plus x*C_LO), as in silu.c, on x
- * clamped to +-500 (the sigmoid saturates long before) and taken as 0 for
- * |x| < 2^-60 (result x/2; the pair's low part would underflow).
+ * clamped to +-500 (+-1000 in float64; far enough that x * sigmoid(t) is 0
+ * for any x there) and taken as 0 for |x| < 2^-60 (result x/2; the pair's
+ * low part would underflow).
  */
 #include "../kernel_template.h"
 
@@ -23,7 +24,7 @@ AC_INLINE vf quick_gelu_f32_inf(vf x, const vf *p) { (void)p; return vf_max(x, v
 AC_INLINE vd quick_gelu_f64(vd x, const vd *p)
 {
     (void)p;
-    vd xc = vd_flush_tiny(vd_clamp(x, -500.0, 500.0), x, 0x1p-900);
+    vd xc = vd_flush_tiny(vd_clamp(x, -1000.0, 1000.0), x, 0x1p-900);
     vd lo, t = vd_two_prod(xc, vd_set1(1.702), &lo);
     lo = vd_muladd(xc, vd_set1(QG_D_LO), lo);
     return vd_mul_sigmoid(x, t, lo);

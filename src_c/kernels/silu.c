@@ -7,7 +7,8 @@
  * the product does not grow into |t| ulps of exp(-|t|) in the tail.  With
  * e = exp(-|t|): x*sigmoid(t) = (t > 0 ? x : x*e) / (1 + e) (vmath.h
  * vf_mul_sigmoid).  The sigmoid argument uses x clamped to |beta*x| <= 1000
- * (saturated long before), so beta*x never overflows, and 0 for
+ * (1500 in float64: far enough that x * sigmoid there is 0 for any x), so
+ * beta*x never overflows, and 0 for
  * |x| < 2^-60, where the result is x/2 and beta*x's low part could underflow.
  */
 #include "../kernel_template.h"
@@ -28,7 +29,8 @@ AC_INLINE vf silu_f32_inf(vf x, const vf *p)
 }
 AC_INLINE vd silu_f64(vd x, const vd *p)
 {
-    vd c = vd_div(vd_set1(1000.0), vd_max(vd_abs(p[0]), vd_set1(0x1p-900)));
+    /* |beta*x| <= 1500: sigmoid(-1500) < 2^-2164, so x * it is 0 for every double x */
+    vd c = vd_div(vd_set1(1500.0), vd_max(vd_abs(p[0]), vd_set1(0x1p-900)));
     vd xc = vd_flush_tiny(vd_min(vd_max(x, vd_neg(c)), c), x, 0x1p-900);
     vd lo, t = vd_two_prod(p[0], xc, &lo);
     return vd_mul_sigmoid(x, t, lo);
