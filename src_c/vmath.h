@@ -152,10 +152,7 @@ AC_INLINE vf vf_exp_parts(vf x, vf lo, vf *pl, vf *n)
     *n = vf_rint(vf_mul(x, vf_set1(AC_LOG2E_F)));
     vf r = vf_nmuladd(*n, vf_set1(AC_LN2_HI_F), x);
     r = vf_nmuladd(*n, vf_set1(AC_LN2_LO_F), r);
-    r = vf_add(r, lo);
-#ifndef AC_HAVE_FMA
-    r = vf_flush_tiny(r, r, 0x1p-60f); /* r*r must not underflow */
-#endif
+    r = vf_add(r, lo); /* |r| >= 2^-40 or 0 (x and lo flushed above): r*r cannot underflow */
     vf q = vf_set1(0x1.6a243ap-10f);
     q = vf_muladd(q, r, vf_set1(0x1.1239ep-7f));
     q = vf_muladd(q, r, vf_set1(0x1.5558f2p-5f));
@@ -164,9 +161,6 @@ AC_INLINE vf vf_exp_parts(vf x, vf lo, vf *pl, vf *n)
     q = vf_muladd(q, r, vf_set1(1.0f));
     vf p = vf_muladd(q, r, vf_set1(1.0f));
     *pl = vf_neg(vf_residual(q, r, vf_sub(p, vf_set1(1.0f)))); /* p - 1 is exact (Sterbenz) */
-#ifdef AC_HAVE_FMA
-    *pl = vf_flush_tiny(*pl, r, 0x1p-60f); /* q*r of a tiny r: below any use, and subnormal */
-#endif
     return p;
 }
 AC_INLINE vf vf_exp_lo(vf x, vf lo)
@@ -193,8 +187,7 @@ AC_INLINE vd vd_exp_parts(vd x, vd lo, vd *pl, vd *n)
     *n = vd_rint(vd_mul(x, vd_set1(AC_LOG2E_D)));
     vd r = vd_nmuladd(*n, vd_set1(AC_LN2_HI_D), x);
     r = vd_nmuladd(*n, vd_set1(AC_LN2_LO_D), r);
-    r = vd_add(r, lo);
-    r = vd_flush_tiny(r, r, 0x1p-400); /* r*r, q*r must not underflow; exp rounds to 1 here */
+    r = vd_add(r, lo); /* |r| >= 2^-60 or 0 (x and lo flushed above) */
     vd q = vd_set1(0x1.ad7f6ed359816p-26);
     q = vd_muladd(q, r, vd_set1(0x1.28ad706691583p-22));
     q = vd_muladd(q, r, vd_set1(0x1.71df254e530c2p-19));
@@ -451,18 +444,19 @@ AC_INLINE vd vd_log1p_unit(vd e)
 #ifdef VF_HAVE_LUT32
 /*
  * float32, piecewise polynomial (ISAs with a 32-entry lane lookup: AVX-512,
- * portable C).  z = |x| clamped to [2^-13, 9.1] (tanh rounds to 1 above
- * 9.02; below 2^-13 tanh(x) = x within 0.1 ulp, returned as x), interval
- * i = rint(3.4 z) in 0..31, read straight from the low bits of z*3.4 + 1.5*2^23
- * by one permute per coefficient; with t = z - t0[i] (exact: Sterbenz, or
- * t0 = 0):
- *     tanh(z) = (c0h + m*t) + (c0l + t*P(t)),   P of degree 5.
- * For i >= 1, m = 0 and c0h + c0l is a double-float constant term, so only
- * t*P (|t*P| <= 0.14) is formed in float before the one final addition; for
- * i = 0 (t0 = 0), m = 1 and c0 = 0, so the result is z plus a small
- * correction and stays relative-accurate.  Table tanh_pw (fit_coefficients.py):
- * fit error 0.061 u; evaluation ~0.2 ulp; total ~1 ulp.  24 operations,
- * no division, no exp.  Odd: the sign of x (and of -0.0) is copied last.
+ * portable C).  z = min(|x|, 9.1) (tanh rounds to 1 above 9.02), interval
+ * i = rint(3.4 z) in 0..31, read straight from the low bits of
+ * z*3.4 + 1.5*2^23 by one permute per coefficient; with t = z - t0[i]
+ * (exact: Sterbenz, or t0 = 0):
+ *     tanh(z) = c0h + (c0l + t*P(t)),   P of degree 5.
+ * For i >= 1, c0h + c0l is a double-float constant term, so only t*P
+ * (|t*P| <= 0.14) is formed in float before the one final addition; for
+ * i = 0 (t0 = 0, c0 = 0) the result is t*P(t) with P ~ 1, relative-accurate
+ * down to the subnormals, and no step can underflow (every Horner value is
+ * near a nonzero coefficient).  Table tanh_pw (fit_coefficients.py): fit
+ * error 0.061 u; evaluation < 0.5 ulp; total < 1.1 ulp (exhaustive).
+ * 20 operations, 9 of them permutes, no division, no exp.  Odd: the sign of
+ * x (and of -0.0) is copied last.
  */
 #define AC_TANH_TABLE 1
 /* tanh_pw: piecewise tanh, K = 3.4f, z <= 9.1f, degree 6; worst rel. error with rounded coefficients 3.63e-09 (0.061 u) (fit_coefficients.py tanh_pw) */
@@ -493,17 +487,8 @@ static const float ac_tanh_c0l[32] = {
     0x1.28386ap-27f, 0x1.288bc8p-27f, -0x1.c1aa4ep-26f, 0x1.538882p-26f,
     0x1.90012cp-27f, 0x1.ce7202p-27f, 0x1.6785d4p-26f, -0x1.fad856p-27f,
     -0x1.6f42c6p-26f, -0x1.3d362ap-26f, 0x1.173792p-26f, -0x1.9d951ep-26f};
-static const float ac_tanh_m[32] = {
-    0x1p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f,
-    0x0p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f,
-    0x0p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f,
-    0x0p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f,
-    0x0p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f,
-    0x0p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f,
-    0x0p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f,
-    0x0p+0f, 0x0p+0f, 0x0p+0f, 0x0p+0f};
 static const float ac_tanh_c1[32] = {
-    0x1.149674p-32f, 0x1.d624dp-1f, 0x1.70eca4p-1f, 0x1.ff4a8ap-2f,
+    0x1p+0f, 0x1.d624dp-1f, 0x1.70eca4p-1f, 0x1.ff4a8ap-2f,
     0x1.44c826p-2f, 0x1.864398p-3f, 0x1.c56ee6p-4f, 0x1.024c08p-4f,
     0x1.22fffcp-5f, 0x1.45c788p-6f, 0x1.6b6d82p-7f, 0x1.94a0a2p-8f,
     0x1.c200ccp-9f, 0x1.f42946p-10f, 0x1.15dc48p-10f, 0x1.34ab14p-11f,
@@ -512,7 +497,7 @@ static const float ac_tanh_c1[32] = {
     0x1.8cdfeap-19f, 0x1.b8c62cp-20f, 0x1.e9879cp-21f, 0x1.0fd6cp-21f,
     0x1.2de858p-22f, 0x1.4f4d8ap-23f, 0x1.746436p-24f, 0x1.9d951cp-25f};
 static const float ac_tanh_c2[32] = {
-    -0x1.097458p-23f, -0x1.0cd8bep-2f, -0x1.860baap-2f, -0x1.69c9a6p-2f,
+    -0x1.751588p-24f, -0x1.0cd8bep-2f, -0x1.860baap-2f, -0x1.69c9a6p-2f,
     -0x1.0c60f6p-2f, -0x1.5f1dd4p-3f, -0x1.ab99a6p-4f, -0x1.f40a54p-5f,
     -0x1.1dc8ep-5f, -0x1.428634p-6f, -0x1.696822p-7f, -0x1.93605ep-8f,
     -0x1.c13adep-9f, -0x1.f3af1p-10f, -0x1.15b692p-10f, -0x1.3493dp-11f,
@@ -521,7 +506,7 @@ static const float ac_tanh_c2[32] = {
     -0x1.8cdfc4p-19f, -0x1.b8c614p-20f, -0x1.e9878ep-21f, -0x1.0fd6bcp-21f,
     -0x1.2de854p-22f, -0x1.4f4d88p-23f, -0x1.746436p-24f, -0x1.9d952ep-25f};
 static const float ac_tanh_c3[32] = {
-    -0x1.5552cp-2f, -0x1.d91e9ap-3f, -0x1.3e323ap-5f, 0x1.56424p-4f,
+    -0x1.555322p-2f, -0x1.d91e9ap-3f, -0x1.3e323ap-5f, 0x1.56424p-4f,
     0x1.c60c18p-4f, 0x1.739f7p-4f, 0x1.f831dep-5f, 0x1.37d21ep-5f,
     0x1.6f536ap-6f, 0x1.a56a6p-7f, 0x1.dc819ep-8f, 0x1.0b407p-8f,
     0x1.2a747ap-9f, 0x1.4c7beap-10f, 0x1.71e386p-11f, 0x1.9b30e8p-12f,
@@ -530,7 +515,7 @@ static const float ac_tanh_c3[32] = {
     0x1.089472p-19f, 0x1.25d8acp-20f, 0x1.4659a2p-21f, 0x1.6a72dep-22f,
     0x1.928a44p-23f, 0x1.bf112p-24f, 0x1.f0849ap-25f, 0x1.13b6fep-25f};
 static const float ac_tanh_c4[32] = {
-    -0x1.2d171p-12f, 0x1.3a55c6p-3f, 0x1.2e19dap-3f, 0x1.e076cp-5f,
+    -0x1.15394ap-12f, 0x1.3a55c6p-3f, 0x1.2e19dap-3f, 0x1.e076cp-5f,
     -0x1.158cb2p-8f, -0x1.910fb6p-6f, -0x1.7c68aap-6f, -0x1.0e4c88p-6f,
     -0x1.5470eap-7f, -0x1.946164p-8f, -0x1.d1d752p-9f, -0x1.07ef76p-9f,
     -0x1.286678p-10f, -0x1.4b36b2p-11f, -0x1.711abp-12f, -0x1.9ab4fap-13f,
@@ -539,7 +524,7 @@ static const float ac_tanh_c4[32] = {
     -0x1.089414p-20f, -0x1.25d878p-21f, -0x1.465988p-22f, -0x1.6a72d4p-23f,
     -0x1.928a44p-24f, -0x1.bf1126p-25f, -0x1.f084a6p-26f, -0x1.13eb5ep-26f};
 static const float ac_tanh_c5[32] = {
-    0x1.18d648p-3f, 0x1.b552fcp-5f, -0x1.880daap-5f, -0x1.d9f07p-5f,
+    0x1.188454p-3f, 0x1.b552fcp-5f, -0x1.880daap-5f, -0x1.d9f07p-5f,
     -0x1.b2dfe6p-6f, -0x1.0f9982p-8f, 0x1.ef9b9ap-9f, 0x1.31ab86p-8f,
     0x1.cd4bdcp-9f, 0x1.2939a4p-9f, 0x1.64b2aep-10f, 0x1.9d0156p-11f,
     0x1.d53d24p-12f, 0x1.07da02p-12f, 0x1.2711b4p-13f, 0x1.48f6dep-14f,
@@ -548,7 +533,7 @@ static const float ac_tanh_c5[32] = {
     0x1.a8db98p-22f, 0x1.d7db72p-23f, 0x1.0606e8p-23f, 0x1.2302e4p-24f,
     0x1.433386p-25f, 0x1.66f3c8p-26f, 0x1.8ea83p-27f, 0x1.b2c71ep-28f};
 static const float ac_tanh_c6[32] = {
-    -0x1.7c781cp-6f, -0x1.1a9948p-4f, -0x1.082714p-5f, 0x1.b25e9cp-7f,
+    -0x1.76187p-6f, -0x1.1a9948p-4f, -0x1.082714p-5f, 0x1.b25e9cp-7f,
     0x1.1b9c7ap-6f, 0x1.05d356p-7f, 0x1.1de956p-10f, -0x1.861b8p-12f,
     -0x1.909e5ep-11f, -0x1.45c408p-11f, -0x1.ae8786p-12f, -0x1.052756p-12f,
     -0x1.2ff78p-13f, -0x1.5a4926p-14f, -0x1.85fd62p-15f, -0x1.b47894p-16f,
@@ -559,7 +544,13 @@ static const float ac_tanh_c6[32] = {
 
 AC_INLINE vf vf_tanh_table(vf x)
 {
+#ifdef AC_HAVE_FMA
+    vf z = vf_min_abs(x, vf_set1(9.1f));
+#else
+    /* unfused Horner steps would form tiny products: evaluate at 2^-13 or
+     * more and take min(|y|, |x|) below (tanh(2^-13) > tiny z) */
     vf z = vf_min(vf_max_abs(x, vf_set1(0x1p-13f)), vf_set1(9.1f));
+#endif
     vf zz = vf_muladd(z, vf_set1(3.4f), vf_set1(0x1.8p23f)); /* low 5 bits: rint(3.4 z) */
     vf t = vf_sub(z, vf_lut32(zz, ac_tanh_t0));
     vf p = vf_muladd(vf_lut32(zz, ac_tanh_c6), t, vf_lut32(zz, ac_tanh_c5));
@@ -567,12 +558,11 @@ AC_INLINE vf vf_tanh_table(vf x)
     p = vf_muladd(p, t, vf_lut32(zz, ac_tanh_c3));
     p = vf_muladd(p, t, vf_lut32(zz, ac_tanh_c2));
     p = vf_muladd(p, t, vf_lut32(zz, ac_tanh_c1));
-    vf w = vf_muladd(p, t, vf_lut32(zz, ac_tanh_c0l));
-    vf v = vf_muladd(t, vf_lut32(zz, ac_tanh_m), vf_lut32(zz, ac_tanh_c0h));
-    /* below 2^-13 the table was evaluated at 2^-13 > tanh(2^-13) > z: min picks z
-     * there, and elsewhere the computed tanh(z) (which cannot exceed z by more
-     * than its error, < 1 ulp) */
-    return vf_copysign(vf_min_abs(vf_add(v, w), x), x);
+    vf y = vf_add(vf_lut32(zz, ac_tanh_c0h), vf_muladd(p, t, vf_lut32(zz, ac_tanh_c0l)));
+#ifndef AC_HAVE_FMA
+    y = vf_min_abs(y, x);
+#endif
+    return vf_copysign(y, x);
 }
 #endif
 

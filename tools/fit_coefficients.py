@@ -127,28 +127,28 @@ def table_exp2(n):
 # Piecewise tanh for float32 (vmath.h, ISAs with a 32-lane table lookup).
 # z = min(|x|, ZMAX); interval i = rint(K*z) in 0..31, centre t0[i] (a float,
 # so t = z - t0 is exact); on it
-#     tanh(z) = (c0h + m*t) + (c0l + t*P(t)),  P(t) = c1 + c2 t + ... + c6 t^5.
-# i >= 1: m = 0, c0h + c0l the (double-float) constant term of a minimax fit
-# of tanh(t0 + t) with relative weight; i = 0 (t0 = 0): m = 1, c0 = 0 and P
-# fits (tanh(t) - t)/t, so the result is t plus a small term (relative
-# accuracy down to the subnormals).  Coefficients c1..c6 are floats; the fit
-# is redone with c1 rounded (the only rounding that matters) when that helps.
+#     tanh(z) = c0h + (c0l + t*P(t)),  P(t) = c1 + c2 t + ... + c6 t^5.
+# i >= 1: c0h + c0l is the (double-float) constant term of a minimax fit of
+# tanh(t0 + t) with relative weight; i = 0 (t0 = 0): c0 = 0 and t*P fits
+# tanh(t) (c1 ~ 1), relative accuracy down to the subnormals.  Coefficients
+# c1..c6 are floats; the fit is redone with c1 rounded (the only rounding
+# that matters) when that helps.
 TANH_K = 3.4
 TANH_ZMAX = 9.1  # tanh(9.1) rounds to 1 in float
 
 
-def table_tanh():
+def table_tanh(only=None):
     K = float(np.float32(TANH_K))
     zmax = float(np.float32(TANH_ZMAX))
-    rows = {k: [] for k in ("t0", "c0h", "c0l", "m", "c1", "c2", "c3", "c4", "c5", "c6")}
+    rows = {k: [] for k in ("t0", "c0h", "c0l", "c1", "c2", "c3", "c4", "c5", "c6")}
     worst = 0.0
-    for i in range(32):
+    for i in (range(32) if only is None else only):
         lo, hi = max((i - 0.5) / K, 0.0), min((i + 0.5) / K, zmax)
         t0 = float(np.float32(i / K)) if i else 0.0
         w = lambda t, t0=t0: 1 / mp.tanh(t0 + t)  # noqa: E731
         if i == 0:
             a, b = mp.mpf(2) ** -40, hi * 1.001
-            g = lambda t: mp.tanh(t) - t  # noqa: E731
+            g = mp.tanh
             powers = (1, 2, 3, 4, 5, 6)
         else:
             a, b = lo - t0 - (hi - lo) * 1e-3, hi - t0 + (hi - lo) * 1e-3
@@ -179,7 +179,6 @@ def table_tanh():
         rows["t0"].append(t0)
         rows["c0h"].append(_f32(c0))
         rows["c0l"].append(_f32(c0 - _f32(c0)))
-        rows["m"].append(1.0 if i == 0 else 0.0)
         for k in range(1, 7):
             rows[f"c{k}"].append(r[k])
     print(f"/* tanh_pw: piecewise tanh, K = {TANH_K}f, z <= {TANH_ZMAX}f, degree 6; worst rel. error with "

@@ -29,11 +29,10 @@
  *    vd_rcp(a) likewise with VD_RCP_BITS (a within float range on SSE2/AVX2,
  *    which go through the float estimate).
  *  - vf_copysign / vd_copysign: |mag| with the sign of sgn; vf_isspecial /
- *    vd_isspecial: NaN or +-inf, quietly; vf_away_from_zero(a, c):
- *    copysign(max(|a|, c), a); vf_max_abs / vf_min_abs: max/min of |a|, |b|.
- *    A backend may define AC_HAVE_COPYSIGN, AC_HAVE_ISSPECIAL,
- *    AC_HAVE_AWAY_FROM_ZERO, AC_HAVE_ABS_MINMAX and its own (one vpternlog,
- *    vfpclass, vrange on AVX-512).
+ *    vd_isspecial: NaN or +-inf, quietly; vf_max_abs / vf_min_abs: max/min
+ *    of |a|, |b|.  A backend may define AC_HAVE_COPYSIGN, AC_HAVE_ISSPECIAL,
+ *    AC_HAVE_ABS_MINMAX and its own (one vpternlog, vfpclass, vrange on
+ *    AVX-512).
  *  - vf_widen(x, &lo, &hi) splits a float vector into two double vectors
  *    (VD_N = VF_N / 2 lanes each; on the one-lane backend both hold x) and
  *    vf_narrow(lo, hi) rounds them back: kernels that compute in double
@@ -95,11 +94,6 @@ AC_INLINE vd vd_clamp(vd a, double lo, double hi)
 #ifndef AC_HAVE_ISSPECIAL
 AC_INLINE mf vf_isspecial(vf a) { return mf_or(vf_isnan(a), vf_eq(vf_abs(a), vf_set1(INFINITY))); }
 AC_INLINE md vd_isspecial(vd a) { return md_or(vd_isnan(a), vd_eq(vd_abs(a), vd_set1(INFINITY))); }
-#endif
-/* copysign(max(|a|, c), a) for c > 0: a moved away from zero to magnitude
- * at least c, keeping its sign (-0.0 gives -c). */
-#ifndef AC_HAVE_AWAY_FROM_ZERO
-AC_INLINE vf vf_away_from_zero(vf a, vf c) { return vf_or(vf_max(vf_abs(a), c), vf_and(a, vf_set1(-0.0f))); }
 #endif
 /* max(|a|, |b|) and min(|a|, |b|) (one vrange on AVX-512). */
 #ifndef AC_HAVE_ABS_MINMAX

@@ -59,9 +59,6 @@ AC_INLINE vf vf_copysign(vf mag, vf sgn)
 /* NaN or +-inf in one vfpclass (QNaN 0x01 | +inf 0x08 | -inf 0x10 | SNaN 0x80). */
 #define AC_HAVE_ISSPECIAL 1
 AC_INLINE mf vf_isspecial(vf a) { return _mm512_fpclass_ps_mask(a, 0x99); }
-/* copysign(max(|a|, c), a) in one vrangeps (imm 3: max |.|, sign of a). */
-#define AC_HAVE_AWAY_FROM_ZERO 1
-AC_INLINE vf vf_away_from_zero(vf a, vf c) { return _mm512_range_ps(a, c, 3); }
 /* max(|a|, |b|) and min(|a|, |b|), sign cleared: vrangeps imm 0xB / 0xA. */
 #define AC_HAVE_ABS_MINMAX 1
 AC_INLINE vf vf_max_abs(vf a, vf b) { return _mm512_range_ps(a, b, 0xB); }
