@@ -226,7 +226,8 @@ AC_INLINE vd vd_exp(vd x) { return vd_exp_lo(x, vd_zero()); }
  * form has no r^2 that could underflow for tiny r).  With u = hi*(e^r - 1)
  * + lo (|u| < 0.045 hi), the result comes back unscaled as the Fast2Sum pair
  * P + Pl = hi + u, P in [0.97, 2.05), so callers can form 1 +- e or
- * e/(1+e) in double-float.
+ * e/(1+e) in double-float.  (For j = 0 the pair is 1 + 2^-23 and -2^-23, so
+ * u is never a tiny nonzero: Pl is 0 or at least 2^-47 in magnitude.)
  * Reduction: r = (a - s*L1) - s*L2, L1 = float(ln2), L2 = float(ln2 - L1);
  * with FMA the first step is exact (the difference is a multiple of 2^-28
  * below 2^-5), the second rounds once: |error of r| <= 2^-30, and
@@ -240,14 +241,15 @@ AC_INLINE vd vd_exp(vd x) { return vd_exp_lo(x, vd_zero()); }
 #define AC_LN2_1_F 0x1.62e43p-1f
 #define AC_LN2_2_F -0x1.05c61p-29f
 #if VF_LUT_BITS == 4
-/* exp2_16: 2^(j/16) = hi[j] + lo[j] (fit_coefficients.py exp2_16) */
+/* exp2_16: 2^(j/16) = hi[j] + lo[j] (fit_coefficients.py exp2_16; j = 0 is
+ * split 1 + 2^-23, -2^-23 so that the pair's low part never underflows) */
 static const float ac_exp2_16_hi[16] = {
-    0x1p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
+    0x1.000002p+0f, 0x1.0b5586p+0f, 0x1.172b84p+0f, 0x1.2387a6p+0f,
     0x1.306fep+0f, 0x1.3dea64p+0f, 0x1.4bfdaep+0f, 0x1.5ab07ep+0f,
     0x1.6a09e6p+0f, 0x1.7a1148p+0f, 0x1.8ace54p+0f, 0x1.9c4918p+0f,
     0x1.ae89fap+0f, 0x1.c199bep+0f, 0x1.d5818ep+0f, 0x1.ea4afap+0f};
 static const float ac_exp2_16_lo[16] = {
-    0x0p+0f, 0x1.9f3122p-25f, -0x1.c15742p-27f, 0x1.ceac48p-25f,
+    -0x1p-23f, 0x1.9f3122p-25f, -0x1.c15742p-27f, 0x1.ceac48p-25f,
     0x1.4636e2p-25f, 0x1.824684p-25f, -0x1.593abcp-25f, -0x1.5bd5ecp-27f,
     0x1.9fcef4p-26f, -0x1.829fdp-25f, 0x1.15506ep-27f, 0x1.51f848p-27f,
     -0x1.a94b14p-26f, -0x1.3d56b2p-27f, -0x1.822dbcp-27f, 0x1.52486cp-27f};
@@ -255,12 +257,12 @@ static const float ac_exp2_16_lo[16] = {
 #define AC_EXPT_LO ac_exp2_16_lo
 #define AC_EXPT_MAGIC 0x1.8p19f
 #else
-/* exp2_8: 2^(j/8) = hi[j] + lo[j] (fit_coefficients.py exp2_8) */
+/* exp2_8: 2^(j/8) = hi[j] + lo[j] (fit_coefficients.py exp2_8; j = 0 as above) */
 static const float ac_exp2_8_hi[8] = {
-    0x1p+0f, 0x1.172b84p+0f, 0x1.306fep+0f, 0x1.4bfdaep+0f,
+    0x1.000002p+0f, 0x1.172b84p+0f, 0x1.306fep+0f, 0x1.4bfdaep+0f,
     0x1.6a09e6p+0f, 0x1.8ace54p+0f, 0x1.ae89fap+0f, 0x1.d5818ep+0f};
 static const float ac_exp2_8_lo[8] = {
-    0x0p+0f, -0x1.c15742p-27f, 0x1.4636e2p-25f, -0x1.593abcp-25f,
+    -0x1p-23f, -0x1.c15742p-27f, 0x1.4636e2p-25f, -0x1.593abcp-25f,
     0x1.9fcef4p-26f, 0x1.15506ep-27f, -0x1.a94b14p-26f, -0x1.822dbcp-27f};
 #define AC_EXPT_HI ac_exp2_8_hi
 #define AC_EXPT_LO ac_exp2_8_lo
@@ -749,16 +751,14 @@ AC_INLINE vf vf_sigmoid_parts(vf t, vf tl, vf *Yl, vf *k)
  * No select: the same formula serves both signs of t (for t < 0, E > 1 and
  * the quotient is ~e^t without cancellation).  24 operations for
  * sigmoid on AVX-512.
- * Tiny t: Pl is rounded to a multiple of 2^-59 ((Pl + 2^-36) - 2^-36, both
- * exact-or-harmless: 2^-59 of absolute error in 1 + E), so it is 0 when
- * |t| < 2^-60 and otherwise large enough that q0*dl (~ num*t/2) stays
+ * Tiny t: the table's j = 0 entry (1 + 2^-23, -2^-23) makes Pl exactly 0
+ * for |t| < 2^-48 and a multiple of 2^-47 above, so q0*dl (~ num*t/2) stays
  * normal for num = 1 or num = x = t; t itself needs no flush.
  */
 AC_INLINE vf vf_div_1pexp(vf num, int num_is_one, vf t, vf tl, int use_tl)
 {
     const vf one = vf_set1(1.0f);
     vf Pl, s, P = vf_expt_parts(vf_min(t, vf_set1(87.0f)), tl, use_tl, 1, &Pl, &s);
-    Pl = vf_sub(vf_add(Pl, vf_set1(0x1p-36f)), vf_set1(0x1p-36f));
     vf S = vf_exp2_floor(s);
     vf d = vf_muladd(S, P, one);
     vf dl = vf_muladd(S, Pl, vf_muladd(S, P, vf_sub(one, d)));

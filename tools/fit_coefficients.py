@@ -116,9 +116,13 @@ def _c_array(name, values, per_line=4):
 
 def table_exp2(n):
     """2^(j/n), j = 0..n-1, as float hi + lo: hi the nearest float, lo the
-    nearest float to the remainder (hi + lo within 2^-48 relative)."""
+    nearest float to the remainder (hi + lo within 2^-48 relative).  j = 0 is
+    split as 1 + 2^-23 and -2^-23 (still exact), so that u = hi*p + lo in
+    vmath.h's vf_expt_parts is never a tiny nonzero: for tiny arguments u
+    rounds to -2^-23 and the pair's low part cancels to 0 or stays >= 2^-47."""
     hi = [_f32(mp.mpf(2) ** (mp.mpf(j) / n)) for j in range(n)]
     lo = [_f32(mp.mpf(2) ** (mp.mpf(j) / n) - hi[j]) for j in range(n)]
+    hi[0], lo[0] = 1 + mp.mpf(2) ** -23, -mp.mpf(2) ** -23
     print(f"/* exp2_{n}: 2^(j/{n}) = hi[j] + lo[j] (fit_coefficients.py exp2_{n}) */")
     print(_c_array(f"ac_exp2_{n}_hi", hi))
     print(_c_array(f"ac_exp2_{n}_lo", lo))
