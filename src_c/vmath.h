@@ -771,15 +771,17 @@ AC_INLINE vf vf_div_1pexp(vf num, int num_is_one, vf t, vf tl, int use_tl)
 AC_INLINE int vf_all_ge_m16(vf t) { return !mf_any(vf_lt(t, vf_set1(-16.0f))); }
 #endif
 
-/* sigmoid, float32.  < 0.7 ulp.  Fast path: vf_div_1pexp; vectors with a
- * lane below -16 take vf_sigmoid_q, which handles the deep tail. */
+/* sigmoid, float32.  < 0.8 ulp.  Fast path: vf_div_1pexp; in vectors with a
+ * lane below -16 those lanes take vf_sigmoid_q, which handles the deep tail. */
 AC_INLINE vf vf_sigmoid(vf t)
 {
 #ifdef AC_EXPF_TABLE
-    if (AC_LIKELY(vf_all_ge_m16(t)))
-        return vf_div_1pexp(vf_set1(1.0f), 1, t, vf_zero(), 0);
-    vf k, c, q0 = vf_sigmoid_q(t, vf_zero(), 0, -104.0f, &k, &c); /* e^-104 < 2^-150 */
-    return vf_ldexp_floor(vf_add(q0, c), k);
+    if (AC_LIKELY(vf_all_ge_m16(t))) return vf_div_1pexp(vf_set1(1.0f), 1, t, vf_zero(), 0);
+    /* lanes >= -16 compute exactly as on the fast path (a result never
+     * depends on its neighbours), the others through vf_sigmoid_q */
+    vf yf = vf_div_1pexp(vf_set1(1.0f), 1, vf_max(t, vf_set1(-16.0f)), vf_zero(), 0);
+    vf k, c, q0 = vf_sigmoid_q(vf_min(t, vf_set1(-16.0f)), vf_zero(), 0, -104.0f, &k, &c); /* e^-104 < 2^-150 */
+    return vf_select(vf_lt(t, vf_set1(-16.0f)), vf_ldexp_floor(vf_add(q0, c), k), yf);
 #else
     vf Yl, k, Y = vf_sigmoid_parts(t, vf_zero(), &Yl, &k);
     return vf_scale2(vf_add(Y, Yl), vf_max(k, vf_set1(-160.0f))); /* 2^-160: rounds to 0 */
@@ -790,7 +792,8 @@ AC_INLINE vf vf_sigmoid(vf t)
  * and pass t = tl = 0 where |x| is tiny (x < 2^-60: the result is x/2), so
  * that no product of x with a small correction can underflow.
  * Fast path (every t >= -16): x / (1 + e^-(t+tl)) rounded once, < 0.7 ulp.
- * Otherwise per lane: that for t >= -16, and for t < -16 the tail
+ * Otherwise per lane: that for t >= -16 (the same operations, so a result
+ * never depends on its neighbours), and for t < -16 the tail
  * fma(x/2, q0, x/2 * c) * 2^(k+1) from vf_sigmoid_q, rounded once (there
  * |x| >= 16/|beta|, so x*c cannot underflow); halving x keeps the product
  * below |x| (q < 2), and it is normal whenever the result is.
@@ -798,16 +801,23 @@ AC_INLINE vf vf_sigmoid(vf t)
  * (k < -60) or for |x| > 2^100 the product is formed on x * 2^-64, and for
  * |x| < 2^-60 on x * 2^64 (so x*Yl cannot underflow), then rescaled.
  */
-AC_INLINE vf vf_mul_sigmoid(vf x, vf t, vf tl)
-{
 #ifdef AC_EXPF_TABLE
-    if (AC_LIKELY(vf_all_ge_m16(t))) return vf_div_1pexp(x, 0, t, tl, 1);
+AC_INLINE vf vf_mul_sigmoid_t(vf x, vf t, vf tl, int use_tl)
+{
+    if (AC_LIKELY(vf_all_ge_m16(t))) return vf_div_1pexp(x, 0, t, tl, use_tl);
     mf tail = vf_lt(t, vf_set1(-16.0f));
-    vf yf = vf_div_1pexp(x, 0, vf_max(t, vf_set1(-16.0f)), vf_select(tail, vf_zero(), tl), 1);
-    vf k, c, q0 = vf_sigmoid_q(vf_min(t, vf_set1(-16.0f)), vf_select(tail, tl, vf_zero()), 1, -200.0f, &k, &c);
+    vf yf = vf_div_1pexp(x, 0, vf_max(t, vf_set1(-16.0f)), use_tl ? vf_select(tail, vf_zero(), tl) : tl, use_tl);
+    vf k, c, q0 = vf_sigmoid_q(vf_min(t, vf_set1(-16.0f)), use_tl ? vf_select(tail, tl, vf_zero()) : tl, use_tl,
+                               -200.0f, &k, &c);
     vf xh = vf_mul(x, vf_set1(0.5f));
     vf yt = vf_ldexp_floor(vf_muladd(xh, q0, vf_mul(xh, c)), vf_add(k, vf_set1(1.0f)));
     return vf_select(tail, yt, yf);
+}
+#endif
+AC_INLINE vf vf_mul_sigmoid(vf x, vf t, vf tl)
+{
+#ifdef AC_EXPF_TABLE
+    return vf_mul_sigmoid_t(x, t, tl, 1);
 #else
     vf Yl, k, Y = vf_sigmoid_parts(t, tl, &Yl, &k);
     vf ax = vf_abs(x);
@@ -822,10 +832,11 @@ AC_INLINE vf vf_mul_sigmoid(vf x, vf t, vf tl)
 AC_INLINE vf vf_x_sigmoid(vf x)
 {
 #ifdef AC_EXPF_TABLE
-    if (AC_LIKELY(vf_all_ge_m16(x))) return vf_div_1pexp(x, 0, x, vf_zero(), 0);
-#endif
+    return vf_mul_sigmoid_t(x, x, vf_zero(), 0);
+#else
     /* the argument is taken as 0 for |x| < 2^-30 (result x/2 to 2^-31) */
     return vf_mul_sigmoid(x, vf_flush_tiny(x, x, 0x1p-30f), vf_zero());
+#endif
 }
 
 /* Double: t capped at 40 and -1500; e's scale in 1 + e capped at 2^-120;

@@ -1,11 +1,9 @@
 /*
  * hardsigmoid(x) = min(max(x + 3, 0), 6) / 6.
  *
- * float32 computes in double (AC_F32_VIA_F64) as clamp(x*(1/6) + 1/2, 0, 1):
- * one FMA, 2^-53 relative and 2^-55 absolute, which near the lower break
- * point (x = -3 + e, e >= 2^-22 for a float x, result e/6) is still 2^-30
- * relative: the float result is rounded once, < 0.5 ulp + 2^-28; exactly 0
- * at x = -3, exactly 1 from x = 3; no division.
+ * float32 computes in double (AC_F32_VIA_F64): x + 3 is exact there, and the
+ * product with 1/6 (2^-53 relative) is then rounded to float: < 0.5 ulp
+ * + 2^-28, no division.
  * float64: x + 3 is exact near the lower break point (Sterbenz, x in
  * [-6, -1.5]), so the result stays relative-accurate as it approaches 0; a
  * true division by 6 (not a multiply by 1/6) keeps the error <= 1 u.
@@ -15,7 +13,8 @@
 AC_INLINE vd hardsigmoid_via_f64(vd x, const vd *p)
 {
     (void)p;
-    return vd_min(vd_max(vd_muladd(x, vd_set1(1.0 / 6.0), vd_set1(0.5)), vd_zero()), vd_set1(1.0));
+    vd t = vd_min(vd_max(vd_add(x, vd_set1(3.0)), vd_zero()), vd_set1(6.0));
+    return vd_mul(t, vd_set1(1.0 / 6.0));
 }
 AC_F32_VIA_F64(hardsigmoid_f32, 0, hardsigmoid_via_f64)
 AC_INLINE vf hardsigmoid_f32_inf(vf x, const vf *p)

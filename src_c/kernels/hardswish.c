@@ -1,13 +1,12 @@
 /*
  * hardswish(x) = x * min(max(x + 3, 0), 6) / 6.
  *
- * float32 computes in double (AC_F32_VIA_F64) as x * clamp(x/6 + 1/2, 0, 1):
- * x*(1/6) + 1/2 is one FMA (2^-53 relative, 2^-55 absolute near the break
- * point x = -3, where the float result is e/6 for x = -3 + e, e >= 2^-22:
- * still 2^-30 relative), and the product with x one more rounding, so the
- * float result is rounded once: < 0.5 ulp + 2^-28.  For x >= 3 the factor is
- * exactly 1 (the result is x); tiny x never underflow in double; no
- * division, no select.
+ * float32 computes in double (AC_F32_VIA_F64): x + 3 and x * (x + 3) are
+ * exact there (24 x 27 bits), so the only roundings are the product with
+ * 1/6 (two double roundings, 2^-52) and the final one to float: < 0.5 ulp
+ * + 2^-28.  Clamping x + 3 before any rounding keeps the break points exact
+ * (0 at x = -3; x*6*(1/6) rounds back to x for x >= 3, as 6*(1/6) = 1 - 2^-54);
+ * tiny x never underflow in double; no division, no select.
  *
  * float64: t = x + 3 is kept as an exact pair (Fast2Sum, |x| < 3 where it
  * matters), x*t as hi + lo, and the division by 6 gets a remainder
@@ -21,8 +20,8 @@
 AC_INLINE vd hardswish_via_f64(vd x, const vd *p)
 {
     (void)p;
-    vd s = vd_min(vd_max(vd_muladd(x, vd_set1(1.0 / 6.0), vd_set1(0.5)), vd_zero()), vd_set1(1.0));
-    return vd_mul(x, s);
+    vd s = vd_min(vd_max(vd_add(x, vd_set1(3.0)), vd_zero()), vd_set1(6.0));
+    return vd_mul(vd_mul(x, s), vd_set1(1.0 / 6.0));
 }
 AC_F32_VIA_F64(hardswish_f32, 0, hardswish_via_f64)
 AC_INLINE vf hardswish_f32_inf(vf x, const vf *p)
