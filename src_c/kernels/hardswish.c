@@ -1,12 +1,19 @@
 /*
  * hardswish(x) = x * min(max(x + 3, 0), 6) / 6.
  *
- * float32 computes in double (AC_F32_VIA_F64): x + 3 and x * (x + 3) are
- * exact there (24 x 27 bits), so the only roundings are the product with
- * 1/6 (two double roundings, 2^-52) and the final one to float: < 0.5 ulp
- * + 2^-28.  Clamping x + 3 before any rounding keeps the break points exact
- * (0 at x = -3; x*6*(1/6) rounds back to x for x >= 3, as 6*(1/6) = 1 - 2^-54);
- * tiny x never underflow in double; no division, no select.
+ * float32 with FMA: for |x| < 3, xc*(xc + 3)/6 with every piece exact:
+ * s + sl = xc + 3 (Fast2Sum-like: s - 3 is exact), hi + lo = xc*s (FMA
+ * residual; exact, and never a subnormal rounding: for |x| < 2^-24, s = 3
+ * and lo is a multiple of ulp(x)), plus xc*sl fused into the remainder
+ * r = (hi - 6q) + lo + xc*sl of q = hi*(1/6)_f; the result q + r/6 ~
+ * fma(r, (1/6)_f, q) is rounded once: < 0.5 ulp + 2^-40.  sl is first
+ * rounded to a multiple of 2^-44 ((sl + 2^-26) - 2^-26: an error below
+ * 2^-44 |x|), which zeroes it for |x| < 2^-45, so xc*sl can never be a
+ * subnormal.  x >= 3 returns x; x <= -3 gives xc = -3, s = 0: -0.0 as x*0/6.
+ * Without FMA (SSE2) the float32 kernel computes in double (AC_F32_VIA_F64):
+ * x + 3 and x*(x + 3) exact there (24 x 27 bits), a product with 1/6, one
+ * final rounding: < 0.5 ulp + 2^-28; clamping x + 3 first keeps the break
+ * points exact.
  *
  * float64: t = x + 3 is kept as an exact pair (Fast2Sum, |x| < 3 where it
  * matters), x*t as hi + lo, and the division by 6 gets a remainder
@@ -17,6 +24,23 @@
  */
 #include "../kernel_template.h"
 
+#define HSW_C6 0x1.555556p-3f /* float(1/6) */
+
+#ifdef AC_HAVE_FMA
+AC_INLINE vf hardswish_f32(vf x, const vf *p)
+{
+    (void)p;
+    vf xc = vf_clamp(x, -3.0f, 3.0f);
+    vf s = vf_add(xc, vf_set1(3.0f));
+    vf sl = vf_sub(xc, vf_sub(s, vf_set1(3.0f)));
+    sl = vf_sub(vf_add(sl, vf_set1(0x1p-26f)), vf_set1(0x1p-26f));
+    vf hi = vf_mul(xc, s);
+    vf lo = vf_mulsub(xc, s, hi);
+    vf q = vf_mul(hi, vf_set1(HSW_C6));
+    vf r = vf_muladd(xc, sl, vf_add(vf_nmuladd(q, vf_set1(6.0f), hi), lo));
+    return vf_select(vf_ge(x, vf_set1(3.0f)), x, vf_muladd(r, vf_set1(HSW_C6), q));
+}
+#else
 AC_INLINE vd hardswish_via_f64(vd x, const vd *p)
 {
     (void)p;
@@ -24,6 +48,7 @@ AC_INLINE vd hardswish_via_f64(vd x, const vd *p)
     return vd_mul(vd_mul(x, s), vd_set1(1.0 / 6.0));
 }
 AC_F32_VIA_F64(hardswish_f32, 0, hardswish_via_f64)
+#endif
 AC_INLINE vf hardswish_f32_inf(vf x, const vf *p)
 {
     (void)p;
