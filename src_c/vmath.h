@@ -215,7 +215,7 @@ AC_INLINE vd vd_exp(vd x) { return vd_exp_lo(x, vd_zero()); }
 /* ===================================================================== */
 /*
  * e^a = 2^(s) * e^r with s = a*log2(e) rounded to a multiple of 1/N
- * (N = 2^VF_LUT_BITS: 16 on AVX-512, 8 on AVX2 and portable C) and
+ * (N = 2^VF_LUT_BITS: 16 on AVX-512 and in portable C, 8 on AVX2) and
  * |r| <= ln2/(2N):
  *     e^a = 2^floor(s) * 2^(j/N) * e^r,   j = N*(s - floor(s)).
  * One FMA against a magic constant (1.5*2^23/N) rounds a*log2(e) and leaves
@@ -229,12 +229,13 @@ AC_INLINE vd vd_exp(vd x) { return vd_exp_lo(x, vd_zero()); }
  * e/(1+e) in double-float.  (For j = 0 the pair is 1 + 2^-23 and -2^-23, so
  * u is never a tiny nonzero: Pl is 0 or at least 2^-47 in magnitude.)
  * Reduction: r = (a - s*L1) - s*L2, L1 = float(ln2), L2 = float(ln2 - L1);
- * with FMA the first step is exact (the difference is a multiple of 2^-28
- * below 2^-5), the second rounds once: |error of r| <= 2^-30, and
- * |ln2 - L1 - L2| * 290 < 2^-45.  Relative error of th + u: r's rounding
+ * with FMA the first step is exact (s has log2(N) fraction bits, so the
+ * difference is a multiple of 2^-(24 + log2 N) below 2^(1 - log2 N): 23
+ * bits), the second rounds once: |error of r| <= 2^-30 (N = 16), and
+ * |ln2 - L1 - L2| * 420 < 2^-44.  Relative error of P + Pl: r's rounding
  * 0.016 u + polynomial (fit + evaluation) ~0.05 u + u's rounding
  * 2^-24 * 0.045 ~ 0.05 u: about 0.1 u.  13 operations on AVX-512.
- * Domain: a in [-290, 88] (s in [-420, 127]); any a with |a| tiny is fine.
+ * Domain: a (or -a for neg) in [-290, 88]; tiny a are fine (no flag).
  */
 #if defined(AC_HAVE_FMA) && VF_LUT_BITS >= 3
 #define AC_EXPF_TABLE 1
@@ -667,17 +668,18 @@ AC_INLINE vd vd_tanh(vd x)
 /* ===================================================================== */
 #ifdef AC_EXPF_TABLE
 /*
- * float32 fast path (FMA + lane permute): sigmoid(t + tl) = q * 2^floor(*k),
- * q rounded once from a value within ~2^-27 relative (plus e's ~0.1 u,
- * weighted by <= 1).  With a = -|t + tl| clamped to [amin, -2^-40] and
+ * float32 select-based form (FMA + lane permute), used for the tails the
+ * fast path below does not cover: sigmoid(t + tl) = (q0 + *c) * 2^floor(*k),
+ * q0 + c within ~2^-27 relative (plus e's ~0.1 u, weighted by <= 1), the
+ * caller rounding it once.  With a = -|t + tl| clamped to [amin, -2^-40] and
  * e = e^a = 2^floor(s) (P + Pl) (vf_expt_parts):
  *     t > 0:   sigmoid = 1 / (1 + e)                    k = 0
  *     t <= 0:  sigmoid = (P + Pl) / (1 + e) * 2^s       k = s
  * 1 + e is carried as d + dl (d = fma(S, P, 1), its exact residual, plus
  * S*Pl), S = 2^floor(s) capped at 2^-40 (1 + e rounds alike below).  The
  * quotient: y0 ~ 1/d (>= 14 bits, no division), q0 = num*y0, residual
- * r = num - q0*(d + dl) + num_lo (FMAs), q = q0 + r*y0: relative error
- * ~(2^-14)^2.  About 33 operations on AVX-512.
+ * r = num - q0*(d + dl) + num_lo (FMAs), c = r*y0: q0 + c has relative
+ * error ~(2^-14)^2.
  * The clamp at -2^-40 keeps every intermediate normal for tiny t (sigmoid
  * rounds to 1/2 there either way); amin is where the caller's result is 0.
  */
@@ -788,10 +790,11 @@ AC_INLINE vf vf_sigmoid(vf t)
 #endif
 }
 /*
- * x * sigmoid(t + tl), float32.  Callers keep t finite (|t| <= 1000, say)
- * and pass t = tl = 0 where |x| is tiny (x < 2^-60: the result is x/2), so
- * that no product of x with a small correction can underflow.
- * Fast path (every t >= -16): x / (1 + e^-(t+tl)) rounded once, < 0.7 ulp.
+ * x * sigmoid(t + tl), float32.  Callers keep t finite (|t| <= 1000, say);
+ * t = x itself is fine for tiny x, and so is t = tl = 0 (callers forming
+ * t = beta*x use that below |x| < 2^-60, where beta*x's low part would
+ * underflow; the result is x/2 there).
+ * Fast path (every t >= -16): x / (1 + e^-(t+tl)) rounded once, < 0.8 ulp.
  * Otherwise per lane: that for t >= -16 (the same operations, so a result
  * never depends on its neighbours), and for t < -16 the tail
  * fma(x/2, q0, x/2 * c) * 2^(k+1) from vf_sigmoid_q, rounded once (there
