@@ -53,6 +53,14 @@ FITS = {
                    -LN2_HALF, LN2_HALF, (2, 3, 4, 5, 6), "f32"),
     "exp_f64": Fit("exp(r) = 1 + r + r^2*P(r)", lambda r: mp.exp(r) - 1 - r, lambda r: 1 / mp.exp(r),
                    -LN2_HALF, LN2_HALF, tuple(range(2, 12)), "f64"),
+    # Table-driven exp (vmath.h, FMA ISAs with a lane permute): e^a = 2^(n/N) * e^r,
+    # |r| <= ln2/(2N), 2^(j/N) from a table (see TABLES), e^r = 1 + r + r^2*P(r).
+    # N = 16 (AVX-512, one 16-lane permute) and N = 8 (AVX2, one 8-lane permute);
+    # the intervals are ln2/(2N) plus the slack of rounding n with a float log2(e).
+    "exp_tab16_f32": Fit("exp(r) = 1 + r + r^2*P(r)", lambda r: mp.exp(r) - 1 - r, lambda r: 1 / mp.exp(r),
+                         -0.02167, 0.02167, (2, 3), "f32"),
+    "exp_tab8_f32": Fit("exp(r) = 1 + r + r^2*P(r)", lambda r: mp.exp(r) - 1 - r, lambda r: 1 / mp.exp(r),
+                        -0.04334, 0.04334, (2, 3, 4), "f32"),
     # expm1(r) = r + r^2 * Q(r): fit Q to h(r) = (expm1(r) - r)/r^2 with
     # weight r^2/expm1(r), which makes the weighted error relative to expm1(r).
     "expm1_f32": Fit("expm1(r) = r + r^2*Q(r)",
@@ -131,6 +139,95 @@ def _gelu_R(a):
     return mp.erfc(a / mp.sqrt(2)) / 2 * mp.exp(a * a / 2)
 
 
+def _f32(c):
+    return mp.mpf(float(np.float32(float(c))))
+
+
+def _c_array(name, values, per_line=4):
+    body = ",".join(("\n    " if i % per_line == 0 else " ") + _literal(v, "f32") for i, v in enumerate(values))
+    return f"static const float {name}[{len(values)}] = {{{body}}};"
+
+
+def table_exp2(n):
+    """2^(j/n), j = 0..n-1, as float hi + lo: hi the nearest float, lo the
+    nearest float to the remainder (hi + lo within 2^-48 relative).  j = 0 is
+    split as 1 + 2^-23 and -2^-23 (still exact), so that u = hi*p + lo in
+    vmath.h's vf_expt_parts is never a tiny nonzero: for tiny arguments u
+    rounds to -2^-23 and the pair's low part cancels to 0 or stays >= 2^-47."""
+    hi = [_f32(mp.mpf(2) ** (mp.mpf(j) / n)) for j in range(n)]
+    lo = [_f32(mp.mpf(2) ** (mp.mpf(j) / n) - hi[j]) for j in range(n)]
+    hi[0], lo[0] = 1 + mp.mpf(2) ** -23, -mp.mpf(2) ** -23
+    print(f"/* exp2_{n}: 2^(j/{n}) = hi[j] + lo[j] (fit_coefficients.py exp2_{n}) */")
+    print(_c_array(f"ac_exp2_{n}_hi", hi))
+    print(_c_array(f"ac_exp2_{n}_lo", lo))
+
+
+# Piecewise tanh for float32 (vmath.h, ISAs with a 32-lane table lookup).
+# z = min(|x|, ZMAX); interval i = rint(K*z) in 0..31, centre t0[i] (a float,
+# so t = z - t0 is exact); on it
+#     tanh(z) = c0h + (c0l + t*P(t)),  P(t) = c1 + c2 t + ... + c6 t^5.
+# i >= 1: c0h + c0l is the (double-float) constant term of a minimax fit of
+# tanh(t0 + t) with relative weight; i = 0 (t0 = 0): c0 = 0 and t*P fits
+# tanh(t) (c1 ~ 1), relative accuracy down to the subnormals.  Coefficients
+# c1..c6 are floats; the fit is redone with c1 rounded (the only rounding
+# that matters) when that helps.
+TANH_K = 3.4
+TANH_ZMAX = 9.1  # tanh(9.1) rounds to 1 in float
+
+
+def table_tanh(only=None):
+    K = float(np.float32(TANH_K))
+    zmax = float(np.float32(TANH_ZMAX))
+    rows = {k: [] for k in ("t0", "c0h", "c0l", "c1", "c2", "c3", "c4", "c5", "c6")}
+    worst = 0.0
+    for i in (range(32) if only is None else only):
+        lo, hi = max((i - 0.5) / K, 0.0), min((i + 0.5) / K, zmax)
+        t0 = float(np.float32(i / K)) if i else 0.0
+        w = lambda t, t0=t0: 1 / mp.tanh(t0 + t)  # noqa: E731
+        if i == 0:
+            a, b = mp.mpf(2) ** -40, hi * 1.001
+            g = mp.tanh
+            powers = (1, 2, 3, 4, 5, 6)
+        else:
+            a, b = lo - t0 - (hi - lo) * 1e-3, hi - t0 + (hi - lo) * 1e-3
+            g = lambda t, t0=t0: mp.tanh(t0 + t)  # noqa: E731
+            powers = (0, 1, 2, 3, 4, 5, 6)
+        coeffs, _ = remez(g, w, a, b, powers)
+        cand = []
+        # (a) round every coefficient (c0 as hi + lo)
+        c = dict(zip(powers, coeffs))
+        cand.append(c)
+        # (b) round c1, refit the others
+        c1 = _f32(c[1])
+        rest = tuple(p for p in powers if p != 1)
+        co2, _ = remez(lambda t: g(t) - c1 * t, w, a, b, rest)
+        cand.append({1: c1, **dict(zip(rest, co2))})
+        best = None
+        for c in cand:
+            r = {p: _f32(v) for p, v in c.items()}
+            if 0 in c:
+                r[0] = _f32(c[0]) + _f32(c[0] - _f32(c[0]))
+            ps = sorted(r)
+            err = max_error(g, w, a, b, tuple(ps), [r[p] for p in ps], samples=4000)
+            if best is None or err < best[0]:
+                best = (err, r, c)
+        err, r, c = best
+        worst = max(worst, float(err))
+        c0 = c.get(0, mp.mpf(0))
+        rows["t0"].append(t0)
+        rows["c0h"].append(_f32(c0))
+        rows["c0l"].append(_f32(c0 - _f32(c0)))
+        for k in range(1, 7):
+            rows[f"c{k}"].append(r[k])
+    print(f"/* tanh_pw: piecewise tanh, K = {TANH_K}f, z <= {TANH_ZMAX}f, degree 6; worst rel. error with "
+          f"rounded coefficients {worst:.3g} ({worst / 2.0**-24:.3f} u) (fit_coefficients.py tanh_pw) */")
+    for k, v in rows.items():
+        print(_c_array(f"ac_tanh_{k}", v))
+
+
+TABLES = {"exp2_16": lambda: table_exp2(16), "exp2_8": lambda: table_exp2(8), "tanh_pw": table_tanh}
+
+
 def _literal(c, precision):
     """C hex literal; float32 values keep only their 6 significant hex digits."""
     if precision == "f32":
@@ -158,10 +255,14 @@ def fit(name):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", help=f"fits to run (default all): {', '.join(FITS)}")
+    parser.add_argument("names", nargs="*",
+                        help=f"fits or tables to print (default all fits): {', '.join([*FITS, *TABLES])}")
     args = parser.parse_args(argv)
     for name in args.names or FITS:
-        fit(name)
+        if name in TABLES:
+            TABLES[name]()
+        else:
+            fit(name)
 
 
 if __name__ == "__main__":

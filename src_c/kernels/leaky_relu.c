@@ -1,6 +1,7 @@
 /*
  * leaky_relu(x, s) = x if x > 0 else s * x   (p[0] = s, the negative slope).
- * One rounding (exact for x > 0).  Also serves prelu, whose weight is the
+ * One rounding (exact for x > 0).  The product is formed on min(x, 0), so a
+ * tiny positive x never raises underflow for a lane that returns x.  Also serves prelu, whose weight is the
  * same parameter passed as an array.  At -inf the limit is -inf * sign(s),
  * and 0 for s = 0 (not the NaN of -inf * 0).
  */
@@ -8,7 +9,7 @@
 
 AC_INLINE vf leaky_relu_f32(vf x, const vf *p)
 {
-    return vf_select(vf_gt(x, vf_zero()), x, vf_mul(x, p[0]));
+    return vf_select(vf_gt(x, vf_zero()), x, vf_mul(vf_min(x, vf_zero()), p[0]));
 }
 AC_INLINE vf leaky_relu_f32_inf(vf x, const vf *p)
 {
@@ -18,7 +19,7 @@ AC_INLINE vf leaky_relu_f32_inf(vf x, const vf *p)
 }
 AC_INLINE vd leaky_relu_f64(vd x, const vd *p)
 {
-    return vd_select(vd_gt(x, vd_zero()), x, vd_mul(x, p[0]));
+    return vd_select(vd_gt(x, vd_zero()), x, vd_mul(vd_min(x, vd_zero()), p[0]));
 }
 AC_INLINE vd leaky_relu_f64_inf(vd x, const vd *p)
 {

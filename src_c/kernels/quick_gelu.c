@@ -1,7 +1,10 @@
 /*
  * quick_gelu(x) = x * sigmoid(1.702 x).
  * 1.702 is not a float: it is split as C_HI + C_LO and t = 1.702*x is formed
- * as a double-float pair (two_prod(x, C_HI) plus x*C_LO), as in silu.c.
+ * as a double-float pair (two_prod(x, C_HI) plus x*C_LO), as in silu.c, on x
+ * clamped to +-500 (+-1000 in float64; far enough that x * sigmoid(t) is 0
+ * for any x there) and taken as 0 for |x| < 2^-60 (result x/2; the pair's
+ * low part would underflow).
  */
 #include "../kernel_template.h"
 
@@ -12,7 +15,7 @@
 AC_INLINE vf quick_gelu_f32(vf x, const vf *p)
 {
     (void)p;
-    vf xc = vf_clamp(x, -500.0f, 500.0f);
+    vf xc = vf_flush_tiny(vf_clamp(x, -500.0f, 500.0f), x, 0x1p-60f);
     vf lo, t = vf_two_prod(xc, vf_set1(QG_HI), &lo);
     lo = vf_muladd(xc, vf_set1(QG_LO), lo);
     return vf_mul_sigmoid(x, t, lo);
@@ -21,7 +24,7 @@ AC_INLINE vf quick_gelu_f32_inf(vf x, const vf *p) { (void)p; return vf_max(x, v
 AC_INLINE vd quick_gelu_f64(vd x, const vd *p)
 {
     (void)p;
-    vd xc = vd_clamp(x, -500.0, 500.0);
+    vd xc = vd_flush_tiny(vd_clamp(x, -1000.0, 1000.0), x, 0x1p-900);
     vd lo, t = vd_two_prod(xc, vd_set1(1.702), &lo);
     lo = vd_muladd(xc, vd_set1(QG_D_LO), lo);
     return vd_mul_sigmoid(x, t, lo);

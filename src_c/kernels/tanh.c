@@ -1,4 +1,5 @@
-/* tanh(x): vf_tanh / vd_tanh from vmath.h (error < 1.5 u, odd, limits +-1). */
+/* tanh(x): vf_tanh / vd_tanh from vmath.h (float32 < 0.8 ulp on AVX-512 and
+ * AVX2, < 1.5 ulp on SSE2; float64 < 1.5 ulp; odd, limits +-1). */
 #include "../kernel_template.h"
 
 AC_INLINE vf tanh_f32(vf x, const vf *p) { (void)p; return vf_tanh(x); }

@@ -20,6 +20,19 @@
  *  - vX_pow2i(n): 2^n for integer-valued n in the normal exponent range.
  *  - vX_scale2(a, n): a * 2^n with one rounding, for integer-valued n in
  *    [-250, 254] (float) / [-2040, 2046] (double) and |a| >= 0.5.
+ *  - vf_floor rounds toward -inf (exact for |a| < 2^22).
+ *  - vf_lut(z, tab): tab[bits(z) mod 2^VF_LUT_BITS] per lane, for a table of
+ *    2^VF_LUT_BITS floats (a lane permute; VF_LUT_BITS is 4 on AVX-512, 3 on
+ *    AVX2, 0 on SSE2, where it returns tab[0]).  Where VF_HAVE_LUT32 is
+ *    defined, vf_lut32(z, tab) does the same with 32 entries (5 bits).
+ *  - vf_rcp(a): 1/a with relative error < 2^-VF_RCP_BITS (a normal, positive);
+ *    vd_rcp(a) likewise with VD_RCP_BITS (a within float range on SSE2/AVX2,
+ *    which go through the float estimate).
+ *  - vf_copysign / vd_copysign: |mag| with the sign of sgn; vf_isspecial /
+ *    vd_isspecial: NaN or +-inf, quietly; vf_max_abs / vf_min_abs: max/min
+ *    of |a|, |b|.  A backend may define AC_HAVE_COPYSIGN, AC_HAVE_ISSPECIAL,
+ *    AC_HAVE_ABS_MINMAX and its own (one vpternlog, vfpclass, vrange on
+ *    AVX-512).
  *  - vf_widen(x, &lo, &hi) splits a float vector into two double vectors
  *    (VD_N = VF_N / 2 lanes each; on the one-lane backend both hold x) and
  *    vf_narrow(lo, hi) rounds them back: kernels that compute in double
@@ -57,6 +70,7 @@
 
 /* ---- helpers that are the same on every ISA ---------------------------- */
 
+#ifndef AC_HAVE_COPYSIGN
 AC_INLINE vf vf_copysign(vf mag, vf sgn)
 {
     const vf sign = vf_set1(-0.0f);
@@ -67,6 +81,7 @@ AC_INLINE vd vd_copysign(vd mag, vd sgn)
     const vd sign = vd_set1(-0.0);
     return vd_or(vd_andnot(sign, mag), vd_and(sign, sgn));
 }
+#endif
 AC_INLINE vf vf_clamp(vf a, float lo, float hi)
 {
     return vf_min(vf_max(a, vf_set1(lo)), vf_set1(hi));
@@ -76,8 +91,15 @@ AC_INLINE vd vd_clamp(vd a, double lo, double hi)
     return vd_min(vd_max(a, vd_set1(lo)), vd_set1(hi));
 }
 /* NaN or +-inf, with quiet predicates only (never raises "invalid"). */
+#ifndef AC_HAVE_ISSPECIAL
 AC_INLINE mf vf_isspecial(vf a) { return mf_or(vf_isnan(a), vf_eq(vf_abs(a), vf_set1(INFINITY))); }
 AC_INLINE md vd_isspecial(vd a) { return md_or(vd_isnan(a), vd_eq(vd_abs(a), vd_set1(INFINITY))); }
+#endif
+/* max(|a|, |b|) and min(|a|, |b|) (one vrange on AVX-512). */
+#ifndef AC_HAVE_ABS_MINMAX
+AC_INLINE vf vf_max_abs(vf a, vf b) { return vf_max(vf_abs(a), vf_abs(b)); }
+AC_INLINE vf vf_min_abs(vf a, vf b) { return vf_min(vf_abs(a), vf_abs(b)); }
+#endif
 
 
 #ifndef AC_HAVE_SCALEF

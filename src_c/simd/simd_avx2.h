@@ -47,6 +47,16 @@ AC_INLINE mf mf_andnot(mf a, mf b) { return _mm256_andnot_ps(b, a); } /* a & ~b 
 AC_INLINE mf mf_not(mf a) { return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(-1))); }
 AC_INLINE int mf_any(mf a) { return _mm256_movemask_ps(a) != 0; }
 AC_INLINE vf vf_rint(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+AC_INLINE vf vf_floor(vf a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+/* NaN or +-inf in one quiet compare: |a| not less than inf, or unordered. */
+#define AC_HAVE_ISSPECIAL 1
+AC_INLINE mf vf_isspecial(vf a) { return _mm256_cmp_ps(vf_abs(a), _mm256_set1_ps(INFINITY), _CMP_NLT_UQ); }
+/* Table lookup by the low bits of a float's encoding (see simd.h). */
+#define VF_LUT_BITS 3
+AC_INLINE vf vf_lut(vf z, const float *tab) { return _mm256_permutevar8x32_ps(_mm256_loadu_ps(tab), _mm256_castps_si256(z)); }
+/* Approximate reciprocal, relative error < 1.5 * 2^-12. */
+#define VF_RCP_BITS 11
+AC_INLINE vf vf_rcp(vf a) { return _mm256_rcp_ps(a); }
 AC_INLINE vfi vf_as_i(vf a) { return _mm256_castps_si256(a); }
 AC_INLINE vf vfi_as_f(vfi a) { return _mm256_castsi256_ps(a); }
 AC_INLINE vfi vfi_set1(int32_t c) { return _mm256_set1_epi32(c); }
@@ -106,6 +116,11 @@ AC_INLINE md md_andnot(md a, md b) { return _mm256_andnot_pd(b, a); }
 AC_INLINE md md_not(md a) { return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))); }
 AC_INLINE int md_any(md a) { return _mm256_movemask_pd(a) != 0; }
 AC_INLINE vd vd_rint(vd a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+/* Approximate reciprocal through float rcp (|a| within float range, normal),
+ * relative error < 1.5 * 2^-12. */
+#define VD_RCP_BITS 11
+AC_INLINE vd vd_rcp(vd a) { return _mm256_cvtps_pd(_mm_rcp_ps(_mm256_cvtpd_ps(a))); }
+AC_INLINE md vd_isspecial(vd a) { return _mm256_cmp_pd(vd_abs(a), _mm256_set1_pd(INFINITY), _CMP_NLT_UQ); }
 AC_INLINE vdi vd_as_i(vd a) { return _mm256_castpd_si256(a); }
 AC_INLINE vd vdi_as_d(vdi a) { return _mm256_castsi256_pd(a); }
 AC_INLINE vdi vdi_set1(int64_t c) { return _mm256_set1_epi64x(c); }

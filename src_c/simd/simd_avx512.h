@@ -48,6 +48,32 @@ AC_INLINE mf mf_andnot(mf a, mf b) { return (mf)(a & ~b); } /* a & ~b */
 AC_INLINE mf mf_not(mf a) { return (mf)~a; }
 AC_INLINE int mf_any(mf a) { return a != 0; }
 AC_INLINE vf vf_rint(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+AC_INLINE vf vf_floor(vf a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+/* |mag| with the sign of sgn in one vpternlog: bitwise (sign ? sgn : mag), imm 0xCA. */
+#define AC_HAVE_COPYSIGN 1
+AC_INLINE vf vf_copysign(vf mag, vf sgn)
+{
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_set1_epi32(INT32_MIN), _mm512_castps_si512(sgn),
+                                                         _mm512_castps_si512(mag), 0xCA));
+}
+/* NaN or +-inf in one vfpclass (QNaN 0x01 | +inf 0x08 | -inf 0x10 | SNaN 0x80). */
+#define AC_HAVE_ISSPECIAL 1
+AC_INLINE mf vf_isspecial(vf a) { return _mm512_fpclass_ps_mask(a, 0x99); }
+/* max(|a|, |b|) and min(|a|, |b|), sign cleared: vrangeps imm 0xB / 0xA. */
+#define AC_HAVE_ABS_MINMAX 1
+AC_INLINE vf vf_max_abs(vf a, vf b) { return _mm512_range_ps(a, b, 0xB); }
+AC_INLINE vf vf_min_abs(vf a, vf b) { return _mm512_range_ps(a, b, 0xA); }
+/* Table lookups by the low bits of a float's encoding (see simd.h). */
+#define VF_LUT_BITS 4
+AC_INLINE vf vf_lut(vf z, const float *tab) { return _mm512_permutexvar_ps(_mm512_castps_si512(z), _mm512_loadu_ps(tab)); }
+#define VF_HAVE_LUT32 1
+AC_INLINE vf vf_lut32(vf z, const float *tab)
+{
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(tab), _mm512_castps_si512(z), _mm512_loadu_ps(tab + 16));
+}
+/* Approximate reciprocal, relative error < 2^-VF_RCP_BITS. */
+#define VF_RCP_BITS 14
+AC_INLINE vf vf_rcp(vf a) { return _mm512_rcp14_ps(a); }
 AC_INLINE vf vf_pow2i(vf n) { return _mm512_scalef_ps(_mm512_set1_ps(1.0f), n); }
 AC_INLINE vf vf_scale2(vf a, vf n) { return _mm512_scalef_ps(a, n); }
 AC_INLINE vfi vf_as_i(vf a) { return _mm512_castps_si512(a); }
@@ -97,6 +123,15 @@ AC_INLINE md md_andnot(md a, md b) { return (md)(a & ~b); }
 AC_INLINE md md_not(md a) { return (md)~a; }
 AC_INLINE int md_any(md a) { return a != 0; }
 AC_INLINE vd vd_rint(vd a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+AC_INLINE md vd_isspecial(vd a) { return _mm512_fpclass_pd_mask(a, 0x99); }
+/* Approximate reciprocal, relative error < 2^-VD_RCP_BITS. */
+#define VD_RCP_BITS 14
+AC_INLINE vd vd_rcp(vd a) { return _mm512_rcp14_pd(a); }
+AC_INLINE vd vd_copysign(vd mag, vd sgn)
+{
+    return _mm512_castsi512_pd(_mm512_ternarylogic_epi64(_mm512_set1_epi64(INT64_MIN), _mm512_castpd_si512(sgn),
+                                                         _mm512_castpd_si512(mag), 0xCA));
+}
 AC_INLINE vd vd_pow2i(vd n) { return _mm512_scalef_pd(_mm512_set1_pd(1.0), n); }
 AC_INLINE vd vd_scale2(vd a, vd n) { return _mm512_scalef_pd(a, n); }
 AC_INLINE vdi vd_as_i(vd a) { return _mm512_castpd_si512(a); }

@@ -61,6 +61,15 @@ AC_INLINE mf mf_andnot(mf a, mf b) { return a & !b; }
 AC_INLINE mf mf_not(mf a) { return !a; }
 AC_INLINE int mf_any(mf a) { return a != 0; }
 AC_INLINE vf vf_rint(vf a) { return nearbyintf(a); }
+AC_INLINE vf vf_floor(vf a) { return floorf(a); }
+/* One lane: a real table lookup by the low bits of a's encoding (see simd.h). */
+#define VF_LUT_BITS 4
+AC_INLINE vf vf_lut(vf z, const float *tab) { return tab[ac_f2u_(z) & 15u]; }
+#define VF_HAVE_LUT32 1
+AC_INLINE vf vf_lut32(vf z, const float *tab) { return tab[ac_f2u_(z) & 31u]; }
+/* The "approximate" reciprocal is exact here. */
+#define VF_RCP_BITS 24
+AC_INLINE vf vf_rcp(vf a) { return 1.0f / a; }
 AC_INLINE vfi vf_as_i(vf a) { return (vfi)ac_f2u_(a); }
 AC_INLINE vf vfi_as_f(vfi a) { return ac_u2f_((uint32_t)a); }
 AC_INLINE vfi vfi_set1(int32_t c) { return c; }
@@ -114,6 +123,9 @@ AC_INLINE md md_andnot(md a, md b) { return a & !b; }
 AC_INLINE md md_not(md a) { return !a; }
 AC_INLINE int md_any(md a) { return a != 0; }
 AC_INLINE vd vd_rint(vd a) { return nearbyint(a); }
+/* The "approximate" reciprocal is exact here. */
+#define VD_RCP_BITS 53
+AC_INLINE vd vd_rcp(vd a) { return 1.0 / a; }
 AC_INLINE vdi vd_as_i(vd a) { return (vdi)ac_d2u_(a); }
 AC_INLINE vd vdi_as_d(vdi a) { return ac_u2d_((uint64_t)a); }
 AC_INLINE vdi vdi_set1(int64_t c) { return c; }

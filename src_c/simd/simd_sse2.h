@@ -53,6 +53,18 @@ AC_INLINE vf vf_rint(vf a)
     const vf magic = _mm_set1_ps(0x1.8p23f);
     return _mm_sub_ps(_mm_add_ps(a, magic), magic);
 }
+/* floor through rint: one less where rint rounded up (exact for |a| < 2^22). */
+AC_INLINE vf vf_floor(vf a)
+{
+    vf r = vf_rint(a);
+    return _mm_sub_ps(r, _mm_and_ps(_mm_cmplt_ps(a, r), _mm_set1_ps(1.0f)));
+}
+/* No lane permute in SSE2: a one-entry "table" (see simd.h). */
+#define VF_LUT_BITS 0
+AC_INLINE vf vf_lut(vf z, const float *tab) { (void)z; return _mm_set1_ps(tab[0]); }
+/* Approximate reciprocal, relative error < 1.5 * 2^-12. */
+#define VF_RCP_BITS 11
+AC_INLINE vf vf_rcp(vf a) { return _mm_rcp_ps(a); }
 AC_INLINE vfi vf_as_i(vf a) { return _mm_castps_si128(a); }
 AC_INLINE vf vfi_as_f(vfi a) { return _mm_castsi128_ps(a); }
 AC_INLINE vfi vfi_set1(int32_t c) { return _mm_set1_epi32(c); }
@@ -114,6 +126,10 @@ AC_INLINE vd vd_rint(vd a)
     const vd magic = _mm_set1_pd(0x1.8p52);
     return _mm_sub_pd(_mm_add_pd(a, magic), magic);
 }
+/* Approximate reciprocal through float rcp (|a| within float range, normal),
+ * relative error < 1.5 * 2^-12. */
+#define VD_RCP_BITS 11
+AC_INLINE vd vd_rcp(vd a) { return _mm_cvtps_pd(_mm_rcp_ps(_mm_cvtpd_ps(a))); }
 AC_INLINE vdi vd_as_i(vd a) { return _mm_castpd_si128(a); }
 AC_INLINE vd vdi_as_d(vdi a) { return _mm_castsi128_pd(a); }
 AC_INLINE vdi vdi_set1(int64_t c) { return _mm_set1_epi64x(c); }
