@@ -117,9 +117,7 @@ class TableFit:
     degree: int
     precision: str
     margin: float
-    log_centre: bool = False  # centre for a g that varies by a large factor (see _balanced_centre)
-    exact_last_step: bool = False  # the kernel carries Horner's last step in double-float
-    result_poly: bool = False  # the polynomial's last step is the kernel's final rounding
+    log_centre: bool = False  # g varies by a large factor over a row: see _balanced_centre
     refit: bool = False  # round c1, c2, ... one at a time, refitting the rest after each
 
 
@@ -142,45 +140,33 @@ def _geometric_intervals(mbits, count):
     return out
 
 
-GELU_Q_K1 = 0.3125  # fast-path index of gelu (float32): i = round(a (K1 a + K2))
-GELU_Q_K2 = 1.0
+GELU_H_K1 = 0.3125  # gelu fast path (float32): row i = round(a (K1 a + K2))
+GELU_H_K2 = 1.0
 GELU_TANH_K0 = 2 * mp.sqrt(2 / mp.pi)  # gelu_tanh(x) = x sigmoid(K0 x + K1 x^3)
 GELU_TANH_K1 = GELU_TANH_K0 * mp.mpf("0.044715")
-GELU_G_K1 = 0.046875  # fast-path index of gelu_tanh (float32): i = round(a (K1 a^2 + K2))
-GELU_G_K2 = 1.25
+GELU_TH_K1 = 0.046875  # gelu_tanh fast path (float32): row i = round(a (K1 a^2 + K2))
+GELU_TH_K2 = 1.25
 
 TABLE_FITS = {
-    # gelu fast path: Phi(-a) = erfc(a/sqrt2)/2 itself on 32 intervals of
-    # a in [0, 8.57), i = round(a (0.3125 a + 1)): about equal variation of
-    # log Phi(-a) per interval (~1.5), degree 7 in d = a - c.
-    "gelu_Q_table_f32": TableFit("Phi(-a) = P_i(a - c_i), i = round(a (0.3125 a + 1))",
-                                 lambda a: mp.erfc(a / mp.sqrt(2)) / 2,
-                                 lambda: _index_intervals(GELU_Q_K1, GELU_Q_K2, 1, 32), 7, "f32", 2.0**-16,
-                                 log_centre=True, refit=True),
-    # gelu: R(a) = erfc(a/sqrt2)/2 * exp(a^2/2) (Phi(-a) = exp(-a^2/2) R(a)) on
-    # 32 intervals of a in [0, 15) indexed by the exponent and top 3 mantissa
-    # bits of a + 1, degree 5 in d = a - c.  R(0) = 1/2 exactly.
-    "gelu_R_table_f32": TableFit("R(a) = P_i(a - c_i), i from the bits of a + 1", lambda a: _gelu_R(a),
-                                 lambda: _geometric_intervals(3, 32), 5, "f32", 2.0**-20),
-    # gelu_tanh fast path: G(a) = sigmoid(-(K0 a + K1 a^3)) on 32 intervals of
-    # a in [0, 7.75), i = round(a (0.046875 a^2 + 1.25)), degree 7 in d = a - c.
-    "gelu_Q_table_f32_B": TableFit("Phi(-a) = P_i(a - c_i), i = round(a (0.3125 a + 1))",
-                                 lambda a: mp.erfc(a / mp.sqrt(2)) / 2,
-                                 lambda: _index_intervals(GELU_Q_K1, GELU_Q_K2, 1, 32), 7, "f32", 2.0**-16,
-                                 log_centre=True, refit=True, exact_last_step=True),
+    # gelu fast path: H(a) = a Phi(-a) = a erfc(a/sqrt2)/2 on 32 rows for a in
+    # [0, 8.57), row i = round(a (0.3125 a + 1)) (log H varies by ~1.5 per
+    # row), degree 7 in d = a - c_i; row 0 (c = 0) has no constant term.
     "gelu_H_table_f32": TableFit("a Phi(-a) = P_i(a - c_i), i = round(a (0.3125 a + 1))",
                                  lambda a: a * mp.erfc(a / mp.sqrt(2)) / 2,
-                                 lambda: _index_intervals(GELU_Q_K1, GELU_Q_K2, 1, 32), 7, "f32", 2.0**-16,
-                                 log_centre=True, refit=True, result_poly=True),
+                                 lambda: _index_intervals(GELU_H_K1, GELU_H_K2, 1, 32), 7, "f32", 2.0**-16,
+                                 log_centre=True, refit=True),
+    # gelu_tanh fast path: H(a) = a sigmoid(-(K0 a + K1 a^3)) on 32 rows for a
+    # in [0, 7.75), row i = round(a (0.046875 a^2 + 1.25)), degree 7.
     "gelu_tanh_H_table_f32": TableFit("a sigmoid(-K0 a - K1 a^3) = P_i(a - c_i), i = round(a (0.046875 a^2 + 1.25))",
                                       lambda a: a / (1 + mp.exp(GELU_TANH_K0 * a + GELU_TANH_K1 * a**3)),
-                                      lambda: _index_intervals(GELU_G_K1, GELU_G_K2, 2, 32), 7, "f32", 2.0**-16,
-                                      log_centre=True, refit=True, result_poly=True),
-    "gelu_tanh_G_table_f32": TableFit("sigmoid(-K0 a - K1 a^3) = P_i(a - c_i), i = round(a (0.046875 a^2 + 1.25))",
-                                      lambda a: 1 / (1 + mp.exp(GELU_TANH_K0 * a + GELU_TANH_K1 * a**3)),
-                                      lambda: _index_intervals(GELU_G_K1, GELU_G_K2, 2, 32), 7, "f32", 2.0**-16,
+                                      lambda: _index_intervals(GELU_TH_K1, GELU_TH_K2, 2, 32), 7, "f32", 2.0**-16,
                                       log_centre=True, refit=True),
-    # float64: top 4 mantissa bits, 84 intervals for a in [0, 40), degree 9.
+    # gelu slow path: R(a) = erfc(a/sqrt2)/2 exp(a^2/2) (Phi(-a) = exp(-a^2/2)
+    # R(a)) on 32 rows for a in [0, 15), row from the exponent and top 3
+    # mantissa bits of a + 1, degree 5 in d = a - c.  R(0) = 1/2 exactly.
+    "gelu_R_table_f32": TableFit("R(a) = P_i(a - c_i), i from the bits of a + 1", lambda a: _gelu_R(a),
+                                 lambda: _geometric_intervals(3, 32), 5, "f32", 2.0**-20),
+    # float64: top 4 mantissa bits, 84 rows for a in [0, 40), degree 9.
     "gelu_R_table_f64": TableFit("R(a) = P_i(a - c_i), i from the bits of a + 1", lambda a: _gelu_R(a),
                                  lambda: _geometric_intervals(4, 84), 9, "f64", 2.0**-46),
 }
@@ -190,34 +176,24 @@ def _round(c, precision):
     return mp.mpf(float(np.float32(float(c)))) if precision == "f32" else mp.mpf(float(c))
 
 
-def _balanced_centre(g, lo, hi, exact_last_step=False, result_poly=False):
+def _balanced_centre(g, lo, hi):
     """Where to centre a row of a decreasing g that varies by e^D over
-    [lo, hi].  Horner's last step c0 + d*S brings S's rounding error in
-    relative to g with the factor |d S / g| = |c0/g - 1|: e^Ls - 1 at the
-    small end (Ls = log g(c)/g(hi)) and 1 - e^-Lb at the large end (Lb = D -
-    Ls).  Rounding that last step too (exact_last_step False) adds its own
-    0.5 ulp, so weigh the small end by e^Ls: balance Ls e^Ls against
-    Lb e^-Lb.  With an exact last step (c0 - q exact: q within a factor 2 of
-    c0, Lb and Ls <= log 2) balance e^Ls - 1 against 1 - e^-Lb.
-    The centre also stays in [hi/2, 2 lo], where d = a - c is exact."""
+    [lo, hi], when the polynomial's last Horner step c0 + d S is the kernel's
+    final rounding.  S's own rounding then reaches the result scaled by
+    |d S / g| = |c0 / g - 1|: e^Ls - 1 at the small end (Ls = log g(c)/g(hi))
+    and 1 - e^-Lb at the large end (Lb = D - Ls); balance the two.  The centre
+    also stays in [hi/2, 2 lo], where d = a - c is exact."""
     D = mp.log(g(lo) / g(hi))
-    if result_poly:  # the last step's rounding is the result's: nothing to weigh, no factor-2 bound
-        L = mp.findroot(lambda t: mp.exp(t) - 1 - (1 - mp.exp(t - D)), D / 3)
-    elif exact_last_step:
-        L = mp.findroot(lambda t: mp.exp(t) - 1 - (1 - mp.exp(t - D)), D / 3)
-        L = min(max(L, D - mp.log(2) * mp.mpf("0.98")), mp.log(2) * mp.mpf("0.98"))
-    else:
-        L = mp.findroot(lambda t: t * mp.exp(t) - (D - t) * mp.exp(t - D), D / 4)
+    L = mp.findroot(lambda t: mp.exp(t) - 1 - (1 - mp.exp(t - D)), D / 3)
     target = mp.log(g(hi)) + L
     c = mp.findroot(lambda t: mp.log(g(t)) - target, (lo + 3 * hi) / 4)
     return min(max(c, hi / 2 * (1 + mp.mpf(2)**-12)), 2 * lo * (1 - mp.mpf(2)**-12)) if lo else c
 
 
-def _representable_centre(g, lo, hi, precision, log_centre=False, tol=0.002, exact_last_step=False,
-                          result_poly=False):
+def _representable_centre(g, lo, hi, precision, log_centre=False, tol=0.002):
     """A float c near (lo + hi)/2 (or the balanced centre, log_centre) whose
     g(c) rounds with error < tol u."""
-    mid = _balanced_centre(g, lo, hi, exact_last_step, result_poly) if log_centre else (lo + hi) / 2
+    mid = _balanced_centre(g, lo, hi) if log_centre else (lo + hi) / 2
     unit = 2.0**-24 if precision == "f32" else 2.0**-53
     step = mp.mpf(2) ** (mp.floor(mp.log(mid, 2)) - (23 if precision == "f32" else 52))
     base = _round(mid, precision)
@@ -328,9 +304,7 @@ def _table_fit(name, grid):
     powers = tuple(range(spec.degree + 1))
     rows, worst = [], 0
     for i, (lo, hi) in enumerate(spec.intervals()):
-        c = (_representable_centre(spec.g, lo, hi, spec.precision, spec.log_centre,
-                                   exact_last_step=spec.exact_last_step, result_poly=spec.result_poly)
-             if i else mp.mpf(0))
+        c = _representable_centre(spec.g, lo, hi, spec.precision, spec.log_centre) if i else mp.mpf(0)
         a, b = (lo - c - spec.margin if i else mp.mpf(0)), hi - c + spec.margin
         g = lambda d, c=c: spec.g(c + d)  # noqa: E731
         w = lambda d, c=c: 1 / spec.g(c + d)  # noqa: E731

@@ -1,59 +1,68 @@
 /*
- * gelu(x) = x * Phi(x) (erf form) and gelu_tanh(x) = x * sigmoid(t),
- * t = K0 x + K1 x^3, K0 = 2 sqrt(2/pi), K1 = 0.044715 K0 (1/2 (1 + tanh u) =
- * sigmoid(2u)).  Both have the shape x * F(x) with F(-a) = G(a) small for
- * large a and F(x) = 1 - G(x) for x >= 0, so with a = |x|
+ * gelu(x) = x Phi(x) (erf form) and gelu_tanh(x) = x sigmoid(t(x)),
+ * t(x) = K0 x + K1 x^3, K0 = 2 sqrt(2/pi), K1 = 0.044715 K0 (the tanh form
+ * 1/2 (1 + tanh u) is sigmoid(2u): no 1 + tanh cancellation).  Both are
+ * x F(x) with F(-a) = G(a) <= 1/2 for a >= 0 and F(a) = 1 - G(a), so with
+ * a = |x| and H(a) = a G(a)
  *
- *     y = max(x, 0) - a G(a)                                        (*)
+ *     y = max(x, 0) - H(a)                                          (*)
  *
- * holds for either sign: x < 0 gives -a G(a) (relative accuracy of G is
- * needed down to where y underflows), x > 0 gives x - x G(x) with
- * G <= 1/2 (no cancellation: G's error is damped by G/(1-G) <= 1).
+ * for either sign: x < 0 gives -H(a), which must keep its relative accuracy
+ * down to where y underflows; x > 0 gives x - H(x) with H <= x/2, no
+ * cancellation (H's error reaches y damped by G/(1-G) <= 1).
  * gelu: G = Phi(-a) = erfc(a/sqrt2)/2.  gelu_tanh: G = sigmoid(-t(a)).
  *
- * float32 fast path (every lane x >= -A): G itself from a table of 32
- * degree-7 polynomials in d = a - c_i.  The row is i = round(a (k1 a^m + k2))
- * (one or two FMAs and the 1.5*2^23 rounding trick: i sits in the low bits
- * of the sum), spacing the rows so that log G varies by about 1.5 across
- * each; c_i is a float where the row's polynomial value and first two
- * derivatives are floats to 0.05 u (exact constant and linear terms), placed
- * off-centre to balance Horner's last-step error (fits gelu_Q_table_f32 /
- * gelu_tanh_G_table_f32: <= 0.25 u).  d = a - c_i is exact (Sterbenz).  AVX-512
- * reads each coefficient with one two-register permute (vpermt2ps uses the
- * low 5 bits of the index); AVX2 gathers; SSE2 loads lane by lane.  No
- * exp, no division: ~30 vector instructions per 16 floats.
- * Above A (8.56 for gelu, 7.74 for gelu_tanh) a is clamped: G(A) < 2^-40, so
- * (*) returns x exactly.  A vector with any lane below -A takes the slow path.
+ * float32 fast path, taken when every lane has x >= -A: H itself from 32
+ * degree-7 polynomials in d = a - c_i (fits gelu_H_table_f32 /
+ * gelu_tanh_H_table_f32, <= 0.3 u).  No exp, no division: ~22 vector
+ * instructions per vector on AVX-512.
+ *  - Row i = round(a (k1 a^m + k2)): one or two FMAs adding 1.5*2^23, whose
+ *    low mantissa bits are then i; k1, k2 space the rows so that log H
+ *    varies by about 1.5 across each, out to A (8.56 gelu, 7.74 gelu_tanh).
+ *  - c_i is a float in [hi/2, 2 lo] of its row, so d = a - c_i is exact
+ *    (Sterbenz; row 0 has c = 0 and H(0) = 0: d = a and the polynomial has
+ *    no constant term, exact to the smallest a).  c_i is placed where the
+ *    polynomial's value and first two derivatives are floats to 0.05 u (the
+ *    large low-order terms carry no rounding) and balances the one error of
+ *    Horner's last step c0 + d S that is not the final rounding: S's
+ *    rounding, amplified by |d S / H| (~0.5-1).
+ *  - The last Horner step is the final rounding for x < 0: -H rounded once,
+ *    ~1 ulp in all (x > 0 adds the subtraction's rounding).
+ *  - Lookups: AVX-512 permutes two registers per coefficient (vpermt2ps
+ *    reads the low 5 bits of the index); AVX2 four 8-entry permutes merged
+ *    by index bits; SSE2 and the one-lane backend load lane by lane.
+ *  - a is clamped at A: H(A) < 2^-40 x, so (*) gives x exactly for x > A.
+ *    A vector with a lane below -A goes to the slow path (~3% of vectors of
+ *    N(0, 3^2) data for gelu, ~7% for gelu_tanh).
  *
- * float32 slow path and float64 (any x), exp-based:
- *   gelu:      Phi(-a) = exp(-a^2/2) R(a), R(a) = erfc(a/sqrt2)/2 exp(a^2/2)
- *              smooth (~1/a): R from 32 (float32) / 84 (float64) rows of
- *              polynomials in d = a - c_i, row from the exponent and top
- *              mantissa bits of a + 1 (fits gelu_R_table_f32/_f64).  a^2/2 is
- *              carried exactly (two_prod) into exp's reduction:
- *              exp(-a^2/2) = 2^k (1 + r + r^2 P(r)) (fit exp_f32 / exp_f64), and
- *              R (1 + m) = rh + (rh m + rl) keeps the product's rounding to
- *              one step, scaled by 2^k at the very end (subnormal results
- *              rounded once).
- *   gelu_tanh: t = a (K0 + K1 a^2) carried as th + tl (double-float, error
- *              ~2^-44 relative: t reaches 110, where a plain float t would cost
- *              ~100 ulp), G = E/(1 + E), E = exp(-t) = (p + pl) 2^n, the
- *              quotient refined by its residual (as vmath's sigmoid).
+ * float32 slow path and float64 (any x), exp-based, final scaling by 2^k
+ * last so subnormal results round once:
+ *  - gelu: Phi(-a) = exp(-a^2/2) R(a), R(a) = erfc(a/sqrt2)/2 exp(a^2/2) ~
+ *    1/a, smooth: R from 32 (float32) / 84 (float64) polynomials in
+ *    d = a - c_i, row from the exponent and top mantissa bits of a + 1 (fits
+ *    gelu_R_table_f32 / _f64); a^2/2 exact (two_prod) into exp's reduction,
+ *    exp(-a^2/2) = 2^k (1 + m), m = r + r^2 P(r) (fit exp_f32 / exp_f64); R
+ *    from its last Horner step as rh + rl, and R (1 + m) = rh + (rh m + rl),
+ *    so a R (1 + m) rounds once: ~1 ulp.
+ *  - gelu_tanh: t = a (K0 + K1 a^2) as th + tl (double-float / double-double,
+ *    ~2^-44 / 2^-100 relative: t reaches 110 / 800, where a rounded t would
+ *    cost ~100 / 800 ulp), G = E/(1 + E) with E = exp(-t) = (p + pl) 2^n and
+ *    the quotient corrected by its residual, as vmath's sigmoid: ~1 ulp.
  *
  * Flags.  Tiny a (< 2^-29 float32, 2^-250 / 2^-400 float64) is replaced by 0
- * inside G (G(0) = 1/2 exactly, the products that would underflow vanish)
- * while (*) multiplies by the true a.  For x > 0 the scale 2^k of G is capped
- * (G < 2^-39 no longer changes x - x G), so no intermediate underflows when
- * the result is normal; for x < 0 the only underflow is the final scaling,
- * exactly when the result is below the normal range.
+ * inside G (G(0) = 1/2 exactly; the products that could underflow vanish)
+ * while (*) multiplies by the true a.  For x > 0 the 2^k scaling of H is
+ * capped (H < 2^-39 x no longer changes x - H), so nothing underflows when
+ * the result is normal; for x < 0 the one underflow is the final scaling,
+ * when the result is below the normal range.  Without FMA (SSE2) the fast
+ * path's Horner products s*d would round into the subnormals for tiny a:
+ * there d is flushed to 0 below 2^-60 except in the last step.
  */
 #include "../kernel_template.h"
 
 /* ------------------------------------------------------------------------ */
-/* Table lookup by a per-lane index.  AVX-512 permutes two registers (32    */
-/* float entries; only the low 5 bits of each index are read), AVX2         */
-/* gathers, SSE2 and the one-lane backend load lane by lane.  An index is   */
-/* prepared once (gelu_ixf) and serves every coefficient.                   */
+/* 32-entry float table lookup by a per-lane index (its low 5 bits).  An    */
+/* index is prepared once (gelu_ixf_make) and serves every coefficient.     */
 /* ------------------------------------------------------------------------ */
 #if defined(AC_ISA_AVX512)
 typedef __m512i gelu_ixf;
@@ -63,9 +72,26 @@ AC_INLINE vf gelu_lut32(const float *t, gelu_ixf i)
     return _mm512_permutex2var_ps(_mm512_load_ps(t), i, _mm512_load_ps(t + 16));
 }
 #elif defined(AC_ISA_AVX2)
-typedef __m256i gelu_ixf;
-AC_INLINE gelu_ixf gelu_ixf_make(vfi i) { return _mm256_and_si256(i, _mm256_set1_epi32(31)); }
-AC_INLINE vf gelu_lut32(const float *t, gelu_ixf i) { return _mm256_i32gather_ps(t, i, 4); }
+/* four 8-entry permutes, merged by index bits 3 and 4 (moved to the sign
+ * bits that blendv reads); cheaper than a gather here, and unaffected by
+ * the gather microcode mitigations of older cores */
+typedef struct { __m256i i; __m256 m3, m4; } gelu_ixf;
+AC_INLINE gelu_ixf gelu_ixf_make(vfi i)
+{
+    gelu_ixf r;
+    r.i = i;
+    r.m3 = _mm256_castsi256_ps(_mm256_slli_epi32(i, 28));
+    r.m4 = _mm256_castsi256_ps(_mm256_slli_epi32(i, 27));
+    return r;
+}
+AC_INLINE vf gelu_lut32(const float *t, gelu_ixf i)
+{
+    vf v0 = _mm256_permutevar8x32_ps(_mm256_load_ps(t), i.i);
+    vf v1 = _mm256_permutevar8x32_ps(_mm256_load_ps(t + 8), i.i);
+    vf v2 = _mm256_permutevar8x32_ps(_mm256_load_ps(t + 16), i.i);
+    vf v3 = _mm256_permutevar8x32_ps(_mm256_load_ps(t + 24), i.i);
+    return _mm256_blendv_ps(_mm256_blendv_ps(v0, v1, i.m3), _mm256_blendv_ps(v2, v3, i.m3), i.m4);
+}
 #elif defined(AC_ISA_SSE2)
 typedef struct { int32_t i[4]; } gelu_ixf;
 AC_INLINE gelu_ixf gelu_ixf_make(vfi i)
@@ -80,6 +106,21 @@ typedef vfi gelu_ixf;
 AC_INLINE gelu_ixf gelu_ixf_make(vfi i) { return i & 31; }
 AC_INLINE vf gelu_lut32(const float *t, gelu_ixf i) { return t[i]; }
 #endif
+
+/* a*b + c rounded about once: the FMA, or without one Dekker's exact
+ * product and a two-sum (error ~0.5 ulp + 2^-44 relative).  For the few
+ * steps whose rounding reaches the result undamped. */
+AC_INLINE vf gelu_fma_f32(vf a, vf b, vf c)
+{
+#ifdef AC_HAVE_FMA
+    return vf_muladd(a, b, c);
+#else
+    vf pl, ph = vf_two_prod(a, b, &pl);
+    vf s = vf_add(ph, c), bb = vf_sub(s, ph);
+    vf e = vf_add(vf_sub(ph, vf_sub(s, bb)), vf_sub(c, bb));
+    return vf_add(s, vf_add(e, pl));
+#endif
+}
 
 #if defined(_MSC_VER)
 #define GELU_ALIGN __declspec(align(64))
@@ -115,10 +156,12 @@ GELU_ALIGN static const float GELU_R32[7][32] GELU_ALIGN_POST = {
 
 #define GELU_FAST_A 8.56f /* a (0.3125 a + 1) = 31.46 < 31.5: the last row of GELU_H32 */
 
-/* Fast path, every lane x >= -GELU_FAST_A: a Phi(-a) from GELU_H32. */
+/* Fast path (every lane x >= -GELU_FAST_A): y = max(x, 0) - H(a), H = a Phi(-a)
+ * from GELU_H32 (see the top of the file). */
 AC_INLINE vf gelu_fast_f32(vf x)
 {
     vf a = vf_min(vf_abs(x), vf_set1(GELU_FAST_A));
+    /* row i = round(a (0.3125 a + 1)) in the low bits of t */
     vf t = vf_muladd(a, vf_muladd(a, vf_set1(0.3125f), vf_set1(1.0f)), vf_set1(0x1.8p23f));
     gelu_ixf ix = gelu_ixf_make(vf_as_i(t));
     vf d = vf_sub(a, gelu_lut32(GELU_H32[0], ix));
@@ -134,16 +177,18 @@ AC_INLINE vf gelu_fast_f32(vf x)
     s = vf_muladd(s, di, gelu_lut32(GELU_H32[5], ix));
     s = vf_muladd(s, di, gelu_lut32(GELU_H32[4], ix));
     s = vf_muladd(s, di, gelu_lut32(GELU_H32[3], ix));
-    s = vf_muladd(s, di, gelu_lut32(GELU_H32[2], ix));
-    vf h = vf_muladd(s, d, gelu_lut32(GELU_H32[1], ix));
+    s = gelu_fma_f32(s, di, gelu_lut32(GELU_H32[2], ix));
+    vf h = gelu_fma_f32(s, d, gelu_lut32(GELU_H32[1], ix)); /* x < 0: the final rounding */
     return vf_sub(vf_max(x, vf_zero()), h);
 }
 
-/* Any x: Phi(-a) = exp(-a^2/2) R(a), R from GELU_R32. */
+/* Slow path (any x): a Phi(-a) = a exp(-a^2/2) R(a), R from GELU_R32.
+ * a is capped at 14.5, where even a Phi(-a) rounds to 0 in float. */
 AC_INLINE vf gelu_slow_f32(vf x)
 {
     vf am = vf_min(vf_abs(x), vf_set1(14.5f));
-    vf a = vf_select(vf_lt(am, vf_set1(0x1p-29f)), vf_zero(), am);
+    vf a = vf_select(vf_lt(am, vf_set1(0x1p-29f)), vf_zero(), am); /* Phi(-a) = 1/2 (1 - 2^-29) */
+    /* exp(sh + sl) = 2^k (1 + m), sh + sl = -a^2/2 exactly, m = r + t2 */
     vf h = vf_mul(a, vf_set1(-0.5f));
     vf sl, sh = vf_two_prod(h, a, &sl);
     vf k = vf_rint(vf_mul(sh, vf_set1(AC_LOG2E_F)));
@@ -156,6 +201,7 @@ AC_INLINE vf gelu_slow_f32(vf x)
     q = vf_muladd(q, r, vf_set1(0x1.555492p-3f));
     q = vf_muladd(q, r, vf_set1(0x1.fffffcp-2f));
     vf t2 = vf_mul(vf_mul(r, r), q);
+    /* R(a) = rh + rl; row = exponent and top 3 mantissa bits of a + 1 */
     vfi idx = vfi_sub(vfi_srl(vf_as_i(vf_add(a, vf_set1(1.0f))), 20), vfi_set1(1016));
     gelu_ixf ix = gelu_ixf_make(idx);
     vf d = vf_sub(a, gelu_lut32(GELU_R32[0], ix));
@@ -173,13 +219,17 @@ AC_INLINE vf gelu_slow_f32(vf x)
     vf rh = vf_add(c0, sd);
     vf rl = vf_add(vf_sub(c0, rh), sd);
 #endif
+    /* R (1 + m) = rh + cc; a R (1 + m) rounded once, then scaled (x > 0:
+     * scale capped, the term no longer matters below 2^-40) */
     vf cc = vf_muladd(rh, t2, rl);
-    cc = vf_muladd(rh, r, cc);
+    cc = gelu_fma_f32(rh, r, cc);
     vf g = vf_fma_accurate(am, rh, vf_mul(am, cc));
     vf e = vf_select(vf_le(x, vf_zero()), k, vf_max(k, vf_set1(-40.0f)));
     return vf_sub(vf_max(x, vf_zero()), vf_scale2(g, e));
 }
 
+/* GELU_TEST_PATH = 1 / 2 forces the fast / slow path (standalone tests of
+ * each path over every float; the fast path is only valid for x >= -A). */
 AC_INLINE vf gelu_f32(vf x, const vf *p)
 {
     (void)p;
@@ -235,6 +285,9 @@ GELU_ALIGN static const double GELU_R64[11][84] GELU_ALIGN_POST = {
     {-0x1.9225adad35532p-12, -0x1.4c445032f7b95p-12, -0x1.130b44172e4a2p-12, -0x1.c832537f18919p-13, -0x1.7b0671affcee0p-13, -0x1.3b7ade7ca109ep-13, -0x1.070f59129e5d4p-13, -0x1.b77ab994332c9p-14, -0x1.6fc0714c014e3p-14, -0x1.3443fabbeda66p-14, -0x1.02d880842823fp-14, -0x1.b36fa13768bb5p-15, -0x1.6edd96eee491dp-15, -0x1.359b583b1afc2p-15, -0x1.05b6c3a353b73p-15, -0x1.bb2d75d6df045p-16, -0x1.5a70ae3f719dbp-16, -0x1.f5729069a62d1p-17, -0x1.6d25896863240p-17, -0x1.0b7f90c5a1197p-17, -0x1.8a3c1c491432cp-18, -0x1.242db5378c0fep-18, -0x1.b3835f9fdd2bap-19, -0x1.465bd0300684fp-19, -0x1.ebbc6dafcb5d5p-20, -0x1.746345ed82269p-20, -0x1.1b706647ef561p-20, -0x1.b19c72b8bead2p-21, -0x1.4d46b3b845815p-21, -0x1.015d61a80f8c0p-21, -0x1.8f5039fa2fc18p-22, -0x1.3729dea18698ep-22, -0x1.afff1c7444da9p-23, -0x1.0d1108a368c6bp-23, -0x1.548eed8634efcp-24, -0x1.b59fd9e9a5ddep-25, -0x1.1d414f14e7abfp-25, -0x1.78ff395776cafp-26, -0x1.f8c4b254a199fp-27, -0x1.5620f04dec7e3p-27, -0x1.d546b03536599p-28, -0x1.4576a6a0752e2p-28, -0x1.c8496ca5ef6c2p-29, -0x1.431d2a4b00819p-29, -0x1.ce120dd8b9e90p-30, -0x1.4d7511b2ab20fp-30, -0x1.e58ae0d2d585dp-31, -0x1.647af22a9f25cp-31, -0x1.c7f933cf674d9p-32, -0x1.0151d3e60aca6p-32, -0x1.2a86c489e12b5p-33, -0x1.632f2b117fe0cp-34, -0x1.b084e08e7e66cp-35, -0x1.0d0aa36c49233p-35, -0x1.55638592fdecbp-36, -0x1.b9319d55203e8p-37, -0x1.21f9158aefcfcp-37, -0x1.833ca6a58d553p-38, -0x1.0665b44a25e8dp-38, -0x1.6887996183575p-39, -0x1.f5c5912686f22p-40, -0x1.6167db32bbb73p-40, -0x1.f77ae488963f6p-41, -0x1.6a79cabc53bebp-41, -0x1.c3f5a3f235297p-42, -0x1.efb8b8c466f10p-43, -0x1.18f4a673e8fcap-43, -0x1.4808ce99f3476p-44, -0x1.8961ac8a8a9ebp-45, -0x1.e356175395291p-46, -0x1.2f928512b85d7p-46, -0x1.85215e249276bp-47, -0x1.fc287e77ccd15p-48, -0x1.5186c3cc748b4p-48, -0x1.c787a66b1fdcap-49, -0x1.37ef0ed32038cp-49, -0x1.b110bdccfd833p-50, -0x1.3074bd568ef4ap-50, -0x1.b12e82dd3b463p-51, -0x1.3799f0417bb17p-51, -0x1.844ecffe7407ep-52, -0x1.aa000319b2e0cp-53, -0x1.e363c1ae00b21p-54, -0x1.1aa8792c3fc1ep-54}
 };
 
+/* The float32 slow path in double: a capped at 38.9 (a Phi(-a) < 2^-1080),
+ * R from GELU_R64 (row: exponent and top 4 mantissa bits of a + 1), lookups
+ * by gather (SSE2: lane by lane). */
 AC_INLINE vd gelu_f64(vd x, const vd *p)
 {
     (void)p;
@@ -246,7 +299,7 @@ AC_INLINE vd gelu_f64(vd x, const vd *p)
     vd r = vd_nmuladd(k, vd_set1(AC_LN2_HI_D), sh);
     r = vd_nmuladd(k, vd_set1(AC_LN2_LO_D), r);
     r = vd_add(r, sl);
-    static const double ce[10] = {
+    static const double ce[10] = { /* fit exp_f64: P(r), r^2 .. r^11 */
         0x1.000000000000ap-1, 0x1.55555555554fap-3, 0x1.5555555550880p-5, 0x1.1111111127bd6p-7,
         0x1.6c16c1842935fp-10, 0x1.a01a012a5b39fp-13, 0x1.a0199a0edfd94p-16, 0x1.71df254e530c2p-19,
         0x1.28ad706691583p-22, 0x1.ad7f6ed359816p-26};
@@ -270,7 +323,7 @@ AC_INLINE vd gelu_f64(vd x, const vd *p)
     vd cc = vd_muladd(rh, t2, rl);
     cc = vd_muladd(rh, r, cc);
     vd g = vd_fma_accurate(am, rh, vd_mul(am, cc));
-    vd e = vd_select(vd_le(x, vd_zero()), k, vd_max(k, vd_set1(-80.0)));
+    vd e = vd_select(vd_le(x, vd_zero()), k, vd_max(k, vd_set1(-80.0))); /* x > 0: capped */
     return vd_sub(vd_max(x, vd_zero()), vd_scale2(g, e));
 }
 AC_INLINE vd gelu_f64_inf(vd x, const vd *p) { (void)p; return vd_max(x, vd_zero()); }
@@ -302,10 +355,13 @@ GELU_ALIGN static const float GELU_TH32[9][32] GELU_ALIGN_POST = {
 
 #define GELU_TANH_FAST_A 7.74f /* a (0.046875 a^2 + 1.25) = 31.4 < 31.5 */
 
+/* Fast path (every lane x >= -GELU_TANH_FAST_A): y = max(x, 0) - H(a),
+ * H = a sigmoid(-t(a)) from GELU_TH32. */
 AC_INLINE vf gelu_tanh_fast_f32(vf x)
 {
     vf a = vf_min(vf_abs(x), vf_set1(GELU_TANH_FAST_A));
     vf ai = vf_max(a, vf_set1(0x1p-30f)); /* ai*ai must not underflow; still row 0 */
+    /* row i = round(a (0.046875 a^2 + 1.25)) in the low bits of t */
     vf u = vf_muladd(vf_mul(ai, ai), vf_set1(0.046875f), vf_set1(1.25f));
     vf t = vf_muladd(ai, u, vf_set1(0x1.8p23f));
     gelu_ixf ix = gelu_ixf_make(vf_as_i(t));
@@ -321,8 +377,8 @@ AC_INLINE vf gelu_tanh_fast_f32(vf x)
     s = vf_muladd(s, di, gelu_lut32(GELU_TH32[5], ix));
     s = vf_muladd(s, di, gelu_lut32(GELU_TH32[4], ix));
     s = vf_muladd(s, di, gelu_lut32(GELU_TH32[3], ix));
-    s = vf_muladd(s, di, gelu_lut32(GELU_TH32[2], ix));
-    vf h = vf_muladd(s, d, gelu_lut32(GELU_TH32[1], ix));
+    s = gelu_fma_f32(s, di, gelu_lut32(GELU_TH32[2], ix));
+    vf h = gelu_fma_f32(s, d, gelu_lut32(GELU_TH32[1], ix));
     return vf_sub(vf_max(x, vf_zero()), h);
 }
 
@@ -333,6 +389,8 @@ AC_INLINE vf gelu_two_sum_f32(vf a, vf b, vf *err)
     return s;
 }
 
+/* Slow path (any x): a sigmoid(-t), t = a (K0 + K1 a^2) in double-float.
+ * a is capped at 11, where a sigmoid(-t) < 2^-160. */
 AC_INLINE vf gelu_tanh_slow_f32(vf x)
 {
     vf am = vf_min(vf_abs(x), vf_set1(11.0f));
@@ -355,6 +413,7 @@ AC_INLINE vf gelu_tanh_slow_f32(vf x)
     vf inv = vf_div(vf_set1(1.0f), den);
     vf y = vf_mul(ep, inv);
     vf yl = vf_mul(vf_add(vf_residual(y, den, ep), vf_nmuladd(y, denl, el)), inv);
+    /* a G = a (y + yl) 2^n, rounded once then scaled (x > 0: scale capped) */
     vf g = vf_fma_accurate(am, y, vf_mul(am, yl));
     vf e = vf_select(vf_le(x, vf_zero()), n, nc);
     return vf_sub(vf_max(x, vf_zero()), vf_scale2(g, e));
@@ -381,6 +440,7 @@ AC_INLINE vd gelu_two_sum_f64(vd a, vd b, vd *err)
     return s;
 }
 
+/* The float32 slow path in double-double: a capped at 22 (a G < 2^-1140). */
 AC_INLINE vd gelu_tanh_f64(vd x, const vd *p)
 {
     (void)p;
