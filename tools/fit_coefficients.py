@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -321,12 +322,16 @@ def _table_fit(name, grid):
         rows.append((c, coeffs, err))
         print(f"/* {name} [{i}] a in [{float(lo):g}, {float(hi):g}) c = {float(c)!r}: {float(err) / unit:.3f} u */",
               file=sys.stderr)
-    print(f"/* {name}: {spec.doc}; degree {spec.degree}, {len(rows)} intervals; max rel. error with rounded "
-          f"coefficients {float(worst):.3g} ({float(worst) / unit:.3f} u), u = 2^{int(np.log2(unit))}. "
-          f"Row 0: c_i, row k+1: coefficient of d^k. */")
+    head = (f"{name}: {spec.doc}; degree {spec.degree}, {len(rows)} intervals; max rel. error with rounded "
+            f"coefficients {float(worst):.3g} ({float(worst) / unit:.3f} u), u = 2^{int(np.log2(unit))}. "
+            f"Row 0: c_i, row k+1: coefficient of d^k.")
+    print("/* " + "\n * ".join(textwrap.wrap(head, 96)) + " */")
     cols = [[r[0] for r in rows]] + [[r[1][k] for r in rows] for k in range(spec.degree + 1)]
+    per_line = 6 if spec.precision == "f32" else 4
     for col in cols:
-        print("    {" + ", ".join(_literal(v, spec.precision) for v in col) + "},")
+        lits = [_literal(v, spec.precision) for v in col]
+        lines = [", ".join(lits[j:j + per_line]) for j in range(0, len(lits), per_line)]
+        print("    {" + (",\n     ".join(lines)) + "},")
 
 
 def _literal(c, precision):
