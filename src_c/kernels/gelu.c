@@ -7,7 +7,9 @@
  *
  *     y = max(x, 0) - H(a)                                          (*)
  *
- * for either sign: x < 0 gives -H(a), which must keep its relative accuracy
+ * (computed as max(-0, x): x86 max returns its second operand for equal
+ * zeros, so gelu(-0) = -0 like x Phi(x)),
+ * for either sign.  x < 0 gives -H(a), which must keep its relative accuracy
  * down to where y underflows; x > 0 gives x - H(x) with H <= x/2, no
  * cancellation (H's error reaches y damped by G/(1-G) <= 1).
  * gelu: G = Phi(-a) = erfc(a/sqrt2)/2.  gelu_tanh: G = sigmoid(-t(a)).
@@ -266,7 +268,7 @@ AC_INLINE vf gelu_fast_f32(vf x)
     s = vf_muladd(s, di, gelu_lut32(GELU_H32[3], ix));
     s = gelu_fma_f32(s, di, gelu_lut32(GELU_H32[2], ix));
     vf h = gelu_fma_f32(s, d, gelu_lut32(GELU_H32[1], ix)); /* x < 0: the final rounding */
-    return vf_sub(vf_max(x, vf_zero()), h);
+    return vf_sub(vf_max(vf_set1(-0.0f), x), h); /* max(-0, x): keeps -0 */
 }
 
 /* Slow path (any x): a Phi(-a) = a exp(-a^2/2) R(a), R from GELU_R32.
@@ -312,7 +314,7 @@ AC_INLINE vf gelu_slow_f32(vf x)
     cc = gelu_fma_f32(rh, r, cc);
     vf g = gelu_fma_f32(am, rh, vf_mul(am, cc));
     vf e = vf_select(vf_le(x, vf_zero()), k, vf_max(k, vf_set1(-40.0f)));
-    return vf_sub(vf_max(x, vf_zero()), vf_scale2(g, e));
+    return vf_sub(vf_max(vf_set1(-0.0f), x), vf_scale2(g, e));
 }
 
 /* GELU_TEST_PATH = 1 / 2 forces the fast / slow path (standalone tests of
@@ -645,7 +647,7 @@ AC_INLINE vd gelu_f64(vd x, const vd *p)
     cc = gelu_fma_f64(rh, r, cc);
     vd g = gelu_fma_f64(am, rh, vd_mul(am, cc));
     vd e = vd_select(vd_le(x, vd_zero()), k, vd_max(k, vd_set1(-80.0))); /* x > 0: capped */
-    return vd_sub(vd_max(x, vd_zero()), vd_scale2(g, e));
+    return vd_sub(vd_max(vd_set1(-0.0), x), vd_scale2(g, e));
 }
 AC_INLINE vd gelu_f64_inf(vd x, const vd *p) { (void)p; return vd_max(x, vd_zero()); }
 
@@ -747,7 +749,7 @@ AC_INLINE vf gelu_tanh_fast_f32(vf x)
     s = vf_muladd(s, di, gelu_lut32(GELU_TH32[3], ix));
     s = gelu_fma_f32(s, di, gelu_lut32(GELU_TH32[2], ix));
     vf h = gelu_fma_f32(s, d, gelu_lut32(GELU_TH32[1], ix));
-    return vf_sub(vf_max(x, vf_zero()), h);
+    return vf_sub(vf_max(vf_set1(-0.0f), x), h); /* max(-0, x): keeps -0 */
 }
 
 AC_INLINE vf gelu_two_sum_f32(vf a, vf b, vf *err)
@@ -784,7 +786,7 @@ AC_INLINE vf gelu_tanh_slow_f32(vf x)
     /* a G = a (y + yl) 2^n, rounded once then scaled (x > 0: scale capped) */
     vf g = vf_fma_accurate(am, y, vf_mul(am, yl));
     vf e = vf_select(vf_le(x, vf_zero()), n, nc);
-    return vf_sub(vf_max(x, vf_zero()), vf_scale2(g, e));
+    return vf_sub(vf_max(vf_set1(-0.0f), x), vf_scale2(g, e));
 }
 
 AC_INLINE vf gelu_tanh_f32(vf x, const vf *p)
@@ -832,7 +834,7 @@ AC_INLINE vd gelu_tanh_f64(vd x, const vd *p)
     vd yl = vd_mul(vd_add(vd_residual(y, den, ep), vd_nmuladd(y, denl, el)), inv);
     vd g = vd_fma_accurate(am, y, vd_mul(am, yl));
     vd e = vd_select(vd_le(x, vd_zero()), n, nc);
-    return vd_sub(vd_max(x, vd_zero()), vd_scale2(g, e));
+    return vd_sub(vd_max(vd_set1(-0.0), x), vd_scale2(g, e));
 }
 AC_INLINE vd gelu_tanh_f64_inf(vd x, const vd *p) { (void)p; return vd_max(x, vd_zero()); }
 
