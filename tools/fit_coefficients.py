@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -24,7 +25,7 @@ import mpmath as mp
 import numpy as np
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from remez import max_error, remez  # noqa: E402
+from remez import _poly, max_error, remez  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,242 @@ def table_tanh(only=None):
 TABLES = {"exp2_16": lambda: table_exp2(16), "exp2_8": lambda: table_exp2(8), "tanh_pw": table_tanh}
 
 
+# --------------------------------------------------------------------------
+# Piecewise (table) fits: one polynomial per interval, looked up by index.
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TableFit:
+    """Per-interval minimax fits of g(c + d), d = a - c, relative error.
+
+    intervals() gives (lo, hi) per table index, the interval of a.  The point
+    c the kernel subtracts is a float near the midpoint (so d = a - c is exact
+    by Sterbenz) chosen so that g(c) is within 0.002 u of a float: the
+    constant term is then stored exactly, with no refit (interval 0 uses
+    c = 0, where d = a is exact for any a).  Each fit runs on
+    [lo - c - margin, hi - c + margin]: the margin covers an index computed
+    from a rounded a + 1 that lands one interval off."""
+    doc: str
+    g: Callable
+    intervals: Callable
+    degree: int
+    precision: str
+    margin: float
+    log_centre: bool = False  # g varies by a large factor over a row: see _balanced_centre
+    refit: bool = False  # round c1, c2, ... one at a time, refitting the rest after each
+
+
+def _index_intervals(k1, k2, m, count):
+    """Interval i holds the a >= 0 whose a (k1 a^m + k2) rounds to i (the
+    kernel's index: that product added to 1.5 * 2^23)."""
+    k1, k2 = mp.mpf(k1), mp.mpf(k2)
+    edge = lambda v: mp.findroot(lambda a: a * (k1 * a**m + k2) - v, v / k2) if v else mp.mpf(0)  # noqa: E731
+    return [(edge(max(i - mp.mpf(1) / 2, 0)), edge(i + mp.mpf(1) / 2)) for i in range(count)]
+
+
+def _geometric_intervals(mbits, count):
+    """Interval i holds the a whose a + 1 has exponent e = i >> mbits and top
+    mantissa bits j = i & (2^mbits - 1): [2^e (1 + j/2^mbits) - 1, + 2^(e-mbits))."""
+    out = []
+    for i in range(count):
+        e, j = i >> mbits, i & ((1 << mbits) - 1)
+        lo = mp.mpf(2) ** e * (1 + mp.mpf(j) / 2**mbits) - 1
+        out.append((lo, lo + mp.mpf(2) ** (e - mbits)))
+    return out
+
+
+GELU_H_K1 = 0.3125  # gelu fast path (float32): row i = round(a (K1 a + K2))
+GELU_H_K2 = 1.0
+GELU_TANH_K0 = 2 * mp.sqrt(2 / mp.pi)  # gelu_tanh(x) = x sigmoid(K0 x + K1 x^3)
+GELU_TANH_K1 = GELU_TANH_K0 * mp.mpf("0.044715")
+GELU_TH_K1 = 0.046875  # gelu_tanh fast path (float32): row i = round(a (K1 a^2 + K2))
+GELU_TH_K2 = 1.25
+
+TABLE_FITS = {
+    # gelu fast path: H(a) = a Phi(-a) = a erfc(a/sqrt2)/2 on 32 rows for a in
+    # [0, 8.57), row i = round(a (0.3125 a + 1)) (log H varies by ~1.5 per
+    # row), degree 7 in d = a - c_i; row 0 (c = 0) has no constant term.
+    "gelu_H_table_f32": TableFit("a Phi(-a) = P_i(a - c_i), i = round(a (0.3125 a + 1))",
+                                 lambda a: a * mp.erfc(a / mp.sqrt(2)) / 2,
+                                 lambda: _index_intervals(GELU_H_K1, GELU_H_K2, 1, 32), 7, "f32", 2.0**-16,
+                                 log_centre=True, refit=True),
+    # gelu_tanh fast path: H(a) = a sigmoid(-(K0 a + K1 a^3)) on 32 rows for a
+    # in [0, 7.75), row i = round(a (0.046875 a^2 + 1.25)), degree 7.
+    "gelu_tanh_H_table_f32": TableFit("a sigmoid(-K0 a - K1 a^3) = P_i(a - c_i), i = round(a (0.046875 a^2 + 1.25))",
+                                      lambda a: a / (1 + mp.exp(GELU_TANH_K0 * a + GELU_TANH_K1 * a**3)),
+                                      lambda: _index_intervals(GELU_TH_K1, GELU_TH_K2, 2, 32), 7, "f32", 2.0**-16,
+                                      log_centre=True, refit=True),
+    # gelu slow path: R(a) = erfc(a/sqrt2)/2 exp(a^2/2) (Phi(-a) = exp(-a^2/2)
+    # R(a)) on 32 rows for a in [0, 15), row from the exponent and top 3
+    # mantissa bits of a + 1, degree 5 in d = a - c.  R(0) = 1/2 exactly.
+    "gelu_R_table_f32": TableFit("R(a) = P_i(a - c_i), i from the bits of a + 1", lambda a: _gelu_R(a),
+                                 lambda: _geometric_intervals(3, 32), 5, "f32", 2.0**-20),
+    # float64: top 4 mantissa bits, 84 rows for a in [0, 40), degree 9.
+    "gelu_R_table_f64": TableFit("R(a) = P_i(a - c_i), i from the bits of a + 1", lambda a: _gelu_R(a),
+                                 lambda: _geometric_intervals(4, 84), 9, "f64", 2.0**-46),
+}
+
+
+def _round(c, precision):
+    return mp.mpf(float(np.float32(float(c)))) if precision == "f32" else mp.mpf(float(c))
+
+
+def _balanced_centre(g, lo, hi):
+    """Where to centre a row of a decreasing g that varies by e^D over
+    [lo, hi], when the polynomial's last Horner step c0 + d S is the kernel's
+    final rounding.  S's own rounding then reaches the result scaled by
+    |d S / g| = |c0 / g - 1|: e^Ls - 1 at the small end (Ls = log g(c)/g(hi))
+    and 1 - e^-Lb at the large end (Lb = D - Ls); balance the two.  The centre
+    also stays in [hi/2, 2 lo], where d = a - c is exact."""
+    D = mp.log(g(lo) / g(hi))
+    L = mp.findroot(lambda t: mp.exp(t) - 1 - (1 - mp.exp(t - D)), D / 3)
+    target = mp.log(g(hi)) + L
+    c = mp.findroot(lambda t: mp.log(g(t)) - target, (lo + 3 * hi) / 4)
+    return min(max(c, hi / 2 * (1 + mp.mpf(2)**-12)), 2 * lo * (1 - mp.mpf(2)**-12)) if lo else c
+
+
+def _representable_centre(g, lo, hi, precision, log_centre=False, tol=0.002):
+    """A float c near (lo + hi)/2 (or the balanced centre, log_centre) whose
+    g(c) rounds with error < tol u."""
+    mid = _balanced_centre(g, lo, hi) if log_centre else (lo + hi) / 2
+    unit = 2.0**-24 if precision == "f32" else 2.0**-53
+    step = mp.mpf(2) ** (mp.floor(mp.log(mid, 2)) - (23 if precision == "f32" else 52))
+    base = _round(mid, precision)
+    best = None
+    for k in range(20000):
+        c = base + (k // 2 + 1) * step * (1 if k % 2 else -1) if k else base
+        v = g(c)
+        e = abs(_round(v, precision) - v) / v / unit
+        if best is None or e < best[1]:
+            best = (c, e)
+        if e < tol:
+            break
+    return best[0]
+
+
+def _lp_refit(g, w, a, b, powers, coeffs, k, nodes=600):
+    """Coefficients k.. re-optimised (minimax on a dense node set, by linear
+    programming on the scaled residual) with coeffs[:k] held at their rounded
+    values: rounding one coefficient is compensated by the ones above it."""
+    from scipy.optimize import linprog
+
+    xs = [a + (b - a) * (1 - mp.cos(mp.pi * i / (nodes - 1))) / 2 for i in range(nodes)]
+    res = [w(x) * (g(x) - _poly(coeffs, powers, x)) for x in xs]
+    scale = max(abs(r) for r in res) or mp.mpf(1)
+    m = len(powers) - k
+    # variables: delta_k..delta_D (each column scaled to unit size), z;
+    # minimise z subject to |res - W * sum delta_j x^j| <= z on the nodes
+    cols = [[float(w(x) * x ** powers[j] / scale) for x in xs] for j in range(k, len(powers))]
+    norms = [max(abs(v) for v in col) or 1.0 for col in cols]
+    rows, rhs = [], []
+    for i, r in enumerate(res):
+        basis = [cols[j][i] / norms[j] for j in range(m)]
+        rows.append(basis + [-1.0])
+        rhs.append(float(r / scale))
+        rows.append([-v for v in basis] + [-1.0])
+        rhs.append(-float(r / scale))
+    sol = linprog([0.0] * m + [1.0], A_ub=rows, b_ub=rhs, bounds=[(None, None)] * m + [(0, None)], method="highs")
+    if sol.x is None:
+        raise RuntimeError(f"refit LP failed: {sol.message}")
+    return [coeffs[j] + mp.mpf(sol.x[j - k]) / norms[j - k] * scale for j in range(k, len(powers))]
+
+
+def _refit_rounded(spec, g, w, lo, hi, c, powers, grid):
+    """Rounded coefficients for a table row whose terms are not small next to
+    the constant one (g varies by a factor ~4 over the interval), so rounding
+    c1 (0.5 u of a term ~0.7 g) would cost ~0.4 u.  The free minimax
+    polynomial is re-expanded about a new float centre, searched near c, at
+    which its value and first two derivatives are within 0.05 u of floats;
+    c3, c4, ... are then rounded one at a time, each time refitting the higher ones to
+    absorb the rounding (_lp_refit).  Returns the coefficients + [centre]."""
+    unit = 2.0**-24 if spec.precision == "f32" else 2.0**-53
+    a, b = (lo - c - spec.margin if c else mp.mpf(0)), hi - c + spec.margin
+    free = remez(g, w, a, b, powers, grid=grid)[0] if c or g(0) != 0 else None
+    if c:
+        step = mp.mpf(2) ** (mp.floor(mp.log(c, 2)) - (23 if spec.precision == "f32" else 52))
+        best = None
+        for k in range(40000):
+            e = (k // 2 + 1) * step * (1 if k % 2 else -1) if k else mp.mpf(0)
+            if not hi / 2 * (1 + mp.mpf(2)**-14) <= c + e <= 2 * lo * (1 - mp.mpf(2)**-14):
+                continue  # d = a - c must stay exact (Sterbenz) over the row
+            vs = [mp.fsum(mp.binomial(p, q) * cf * e ** (p - q) for cf, p in zip(free, powers) if p >= q)
+                  for q in (0, 1, 2)]
+            worst = max(abs(_round(v, spec.precision) - v) / abs(v) / unit for v in vs)
+            if best is None or worst < best[0]:
+                best = (worst, e)
+            if best[0] < 0.05:
+                break
+        e = best[1]
+        # Taylor coefficients of the same polynomial about c + e
+        free = [mp.fsum(mp.binomial(p, q) * cf * e ** (p - q) for cf, p in zip(free, powers) if p >= q)
+                for q in powers]
+        c = c + e
+        a, b = lo - c - spec.margin, hi - c + spec.margin
+        g = lambda d, c=c: spec.g(c + d)  # noqa: E731
+        w = lambda d, c=c: 1 / spec.g(c + d)  # noqa: E731
+        coeffs = [_round(v, spec.precision) for v in free[:3]] + free[3:]
+        first = 3
+    elif g(0) == 0:
+        # g(d) = d * g1(d) on the row at the origin: fit g1 (degree one less)
+        # relative, constant term g1(0) exact, and shift up by one power.
+        slope = mp.diff(g, 0)
+        g1 = lambda d: _series_or(lambda t: g(t) / t, d, slope)  # noqa: E731
+        w1 = lambda d: 1 / g1(d)  # noqa: E731
+        p1 = powers[:-1]
+        free = remez(g1, w1, a, b, p1, grid=grid)[0]
+        coeffs = [_round(slope, spec.precision), _round(free[1], spec.precision)] + free[2:]
+        for k in range(2, len(p1)):
+            coeffs[k:] = _lp_refit(g1, w1, a, b, p1, coeffs, k)
+            coeffs[k] = _round(coeffs[k], spec.precision)
+        return [mp.mpf(0)] + coeffs + [c]
+    else:
+        coeffs = [_round(g(0), spec.precision), _round(free[1], spec.precision)] + free[2:]
+        first = 2
+    for k in range(first, len(powers)):
+        coeffs[k:] = _lp_refit(g, w, a, b, powers, coeffs, k)
+        coeffs[k] = _round(coeffs[k], spec.precision)
+    return coeffs + [c]
+
+
+def table_fit(name, grid=300):
+    with mp.workdps(40):
+        _table_fit(name, grid)
+
+
+def _table_fit(name, grid):
+    spec = TABLE_FITS[name]
+    unit = 2.0**-24 if spec.precision == "f32" else 2.0**-53
+    powers = tuple(range(spec.degree + 1))
+    rows, worst = [], 0
+    for i, (lo, hi) in enumerate(spec.intervals()):
+        c = _representable_centre(spec.g, lo, hi, spec.precision, spec.log_centre) if i else mp.mpf(0)
+        a, b = (lo - c - spec.margin if i else mp.mpf(0)), hi - c + spec.margin
+        g = lambda d, c=c: spec.g(c + d)  # noqa: E731
+        w = lambda d, c=c: 1 / spec.g(c + d)  # noqa: E731
+        if spec.refit:
+            coeffs = _refit_rounded(spec, g, w, lo, hi, c, powers, grid)
+            c = coeffs.pop()
+            a, b = (lo - c - spec.margin if i else mp.mpf(0)), hi - c + spec.margin
+            g = lambda d, c=c: spec.g(c + d)  # noqa: E731
+            w = lambda d, c=c: 1 / spec.g(c + d)  # noqa: E731
+        else:
+            coeffs = [_round(v, spec.precision) for v in remez(g, w, a, b, powers, grid=grid)[0]]
+        err = max_error(g, w, a if a or spec.g(c) else mp.mpf(2)**-60, b, powers, coeffs, samples=2000)
+        worst = max(worst, err)
+        rows.append((c, coeffs, err))
+        print(f"/* {name} [{i}] a in [{float(lo):g}, {float(hi):g}) c = {float(c)!r}: {float(err) / unit:.3f} u */",
+              file=sys.stderr)
+    head = (f"{name}: {spec.doc}; degree {spec.degree}, {len(rows)} intervals; max rel. error with rounded "
+            f"coefficients {float(worst):.3g} ({float(worst) / unit:.3f} u), u = 2^{int(np.log2(unit))}. "
+            f"Row 0: c_i, row k+1: coefficient of d^k.")
+    print("/* " + "\n * ".join(textwrap.wrap(head, 96)) + " */")
+    cols = [[r[0] for r in rows]] + [[r[1][k] for r in rows] for k in range(spec.degree + 1)]
+    per_line = 6 if spec.precision == "f32" else 4
+    for col in cols:
+        lits = [_literal(v, spec.precision) for v in col]
+        lines = [", ".join(lits[j:j + per_line]) for j in range(0, len(lits), per_line)]
+        print("    {" + (",\n     ".join(lines)) + "},")
+
+
 def _literal(c, precision):
     """C hex literal; float32 values keep only their 6 significant hex digits."""
     if precision == "f32":
@@ -255,12 +492,14 @@ def fit(name):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*",
-                        help=f"fits or tables to print (default all fits): {', '.join([*FITS, *TABLES])}")
+    everything = [*FITS, *TABLES, *TABLE_FITS]
+    parser.add_argument("names", nargs="*", help=f"fits or tables to print (default all fits): {', '.join(everything)}")
     args = parser.parse_args(argv)
-    for name in args.names or FITS:
+    for name in args.names or [*FITS, *TABLE_FITS]:
         if name in TABLES:
             TABLES[name]()
+        elif name in TABLE_FITS:
+            table_fit(name)
         else:
             fit(name)
 
