@@ -91,43 +91,38 @@ AC_FORWARD(mish, 0)
 /* ---- derivative ------------------------------------------------------- */
 /*
  * mish'(x) = tanh(sp) + x sech^2(sp) sigmoid(x), sp = softplus(x).  With
- * w = 1 + e^x: tanh(sp) = (w^2 - 1)/(w^2 + 1), sech^2(sp) = 4w^2/(w^2 + 1)^2,
- * sigmoid(x) = (w - 1)/w; over the common denominator, with e = exp(-|x|):
- *     x <= 0 (e = e^x):   mish' = (A D + B)/D^2,  A = e(e + 2),  D = A + 2,
- *                                                  B = 4x e (1 + e)
- *     x > 0  (e = e^-x):  mish' = (A D + B)/D^2,  A = 1 + 2e,    D = A + 2e^2,
- *                                                  B = 4x e^2 (1 + e)
- * (the x > 0 form is the x <= 0 one times e^4/e^4: nothing overflows).  For
- * x > 0 every term is positive.  For x <= 0, B < 0 from x < -1 on and
- * A D + B = e P, P = e(e^2 + 4e + 2) + 4(1 + x)(1 + e), has a single root
- * x0 = -1.19243121... where the two terms cancel completely: there the
- * relative error of any evaluation from e is (P's sensitivity to e, ~1.2 e's
- * error) / |P|, P ~ 6.4 (x - x0).  Around the root the kernels use
+ * E = e^x, w = 1 + E: tanh(sp) = (w^2 - 1)/(w^2 + 1), sech^2(sp) =
+ * 4w^2/(w^2 + 1)^2, sigmoid(x) = E/w; over the common denominator
+ *     mish' = E P / D^2,   D = E (E + 2) + 2,
+ *     P = (E + 2) D + 4x (1 + E) = E (E^2 + 4E + 2) + 4 (1 + x)(1 + E).
+ * For x > -1 both terms of the second form are positive.  Below, P has a
+ * single root x0 = -1.19243121..., where its two terms cancel completely:
+ * there the relative error of any evaluation from E is (P's sensitivity to
+ * E's relative error, 1.2) * (E's error) / |P|, P ~ 6.4 (x - x0).  Around
+ * the root the kernels use instead
  *     mish'(x0 + d) = d Q(d),   d = (x - X0_HI) - X0_LO,
  * x - X0_HI exact (Sterbenz), X0_HI + X0_LO = x0 to 2^-107 relative, so d
  * and hence mish' keep full relative accuracy up to the root itself.
- * x is capped at 40 (mish' = 1 + (4x - 2)e^-2x + ... rounds to 1 from
- * x = 10 in float, 20 in double).
+ * mish' = 1 + (4x - 2) e^-2x + ... rounds to 1 from x = 10.3 in float,
+ * 19 in double: x is capped above that.
  */
 #define MISH_X0_HI -0x1.31432c0d12d84p+0 /* fit mish_d_root_*: the root, hi + lo */
 #define MISH_X0_LO -0x1.bf319154da210p-55
 #define MISH_C0_LO 0x1.236a0f67ea165p-56 /* fit mish_d_root_f64: c0's rounding error */
 
 /*
- * float32, in double, with E = e^x (vd_exp_lp, 2^-33) in one formula for
- * both signs: mish' = E ((E + 2) D + 4x (1 + E)) / D^2, D = E (E + 2) + 2
- * (the x <= 0 form above times E^4/E^4 for x > 0, which double holds:
- * x is clamped to [-200, 16]; mish' rounds to 1 in float from x = 11 on,
- * and E^4 <= e^64 stays far from overflow, e^-200 = 2^-288.5 from
- * underflow; below -200 the float result x e^x rounds to 0).  For x > -1
- * there is no cancellation and E's error cancels in the ratio; around the
- * root the evaluation error is 2^-33 times (P's sensitivity to E, 1.2)/|P|
- * + a few 2^-53 (|P| ~ 6.4 |x - x0|): at |x - x0| = 1/128, 2^-28.4
- * (0.05 u).  The quotient N/D^2 (D^2 in [4, e^64]) is taken without a
- * double division (the costliest instruction here): r = 1/D^2 in float
- * (2^-23 with the rounding of D^2 to float), y0 = N r, then one correction
- * y = y0 + r (N - D^2 y0): relative error ~2^-46.
- * |x - x0| < 1/128 (a few lanes in a hundred vectors of N(0, 1) data; the
+ * float32, in double, E = e^x (vd_exp_lp, 2^-33) and the formula above for
+ * both signs: x is clamped to [-200, 16] (E^4 <= e^64 stays far from
+ * overflow, e^-200 = 2^-288.5 from underflow; below -200 the float result,
+ * ~x e^x, rounds to 0).  Away from the root E's error mostly cancels in
+ * the ratio; around it the evaluation error is 2^-33 times (P's
+ * sensitivity to E, 1.2)/|P| + a few 2^-53 (|P| ~ 6.4 |x - x0|): at
+ * |x - x0| = 1/128, 2^-28.4 (0.05 u).  The quotient N/D^2 (D^2 in
+ * [4, e^64]) is taken without a double division (the costliest
+ * instruction here): r = 1/D^2 in float (2^-23 with the rounding of D^2 to
+ * float), y0 = N r, then one correction y = y0 + r (N - D^2 y0): relative
+ * error ~2^-46.
+ * |x - x0| < 1/128 (in about 1 vector in 20 of N(0, 1) data, so the
  * branch is rarely taken): d Q(d), fit mish_d_root_for_f32 (degree 3,
  * 2^-35.1 relative).  One final rounding to float: ~0.5 u.
  */
@@ -204,10 +199,12 @@ AC_INLINE vd mish_dd_mul(vd ah, vd al, vd bh, vd bl, vd *lo)
  * float64.  e = exp(-|x|) = (p + pl) 2^k (vmath.h exp parts, p + pl good
  * to ~2^-54 relative), the e inside the bracketed terms taken as
  * eh + el = (p + pl) 2^max(k, -100) (below 2^-100 they no longer depend on
- * it; nothing in them underflows).
- *  x > 0:  mish' = 1 + G, G = e^2 (4x (1 + e) - 2D)/D^2, |G| <= 0.4 (at
- *     x -> 0), so G's few-ulp error is damped by |G|/mish' <= 2/3.
- *  x <= 0: mish' = (p + pl) 2^k P/D^2, P and D in double-double
+ * it; nothing in them underflows).  x is clamped to [-1000, 40].
+ *  x > 0 (e = 1/E; the formula above times e^4/e^4):
+ *     mish' = 1 + G, G = e^2 (4x (1 + e) - 2D)/D^2, D = 1 + 2e + 2e^2,
+ *     |G| <= 0.4 (at x -> 0), so G's few-ulp error is damped by
+ *     |G|/mish' <= 2/3.
+ *  x <= 0 (e = E): mish' = (p + pl) 2^k P/D^2, P and D in double-double
  *     (P = 4(1 + x)(1 + e) + e(2 + e(4 + e)), D = 2 + e(2 + e)), so that
  *     P's cancellation costs only the error of e: (1.2 * 2^-54)/|P|, below
  *     0.5 u outside |x - x0| < 1/4.  The quotient is refined once by its

@@ -190,8 +190,10 @@ AC_FORWARD(softplus, 2)
  * linear branch), else sigmoid(beta*x); the test is the forward's, exact.
  *
  * float32, beta = 1: vf_sigmoid_lp (vmath_lowprec.h, plain float, < 2.5 ulp
- * measured: vmath.h's double-float vf_sigmoid would cost twice as much,
- * behind torch's backward), the test on x itself.  Any other beta: in double, where beta*x is exact; with
+ * measured; vmath.h's double-float vf_sigmoid costs twice as much and would
+ * fall behind torch's backward), the test on x itself; lanes on the linear
+ * branch compute sigmoid(0) (x may be far below a negative threshold).
+ * Any other beta: in double, where beta*x is exact; with
  * e = exp(-|t|) (vd_exp_lp, 2^-33), sigmoid(t) = (t > 0 ? 1 : e)/(1 + e),
  * |t| capped at 200 (e^-200 = 2^-288: no underflow in double, and the float
  * result rounds to 0 from t = -104 on): ~0.5 u after the final rounding.
