@@ -160,4 +160,45 @@ AC_INLINE vf vf_softplus(vf t)
     return vf_select(vf_le(at, vf_set1(1.0f)), ypoly, yexp);
 }
 
+/* ===================================================================== */
+/* Float: sigmoid(t), < 2 ulp, for derivatives.                          */
+/* ===================================================================== */
+/*
+ * sigmoid(t) = (t > 0 ? 1 : e)/(1 + e), e = exp(-|t|), in plain float: the
+ * derivative kernels' budget (4 ulp) does not need vmath.h's double-float
+ * vf_sigmoid, and this costs about half as much.
+ * e: n = rint(-a/ln2), r = -a - n ln2 (Cody-Waite with vmath.h's
+ * AC_LN2_HI_F / AC_LN2_LO_F, exact first step), exp(r) = 1 + r + r^2 P(r)
+ * (fit exp_f32, 0.064 u), scaled by 2^n: < 1 u.  The quotient adds 0.5 u
+ * for 1 + e (damped by e/(1 + e) <= 1/2) and 0.5 u for the division:
+ *     t > 0:  < (1 u + 0.5 u)/2 + 0.5 u = 1.25 u
+ *     t <= 0: < 1 u + 0.25 u + 0.5 u = 1.75 u.
+ * a = |t| is capped at 20 for t > 0 (e^-20 < 2^-28: the result rounds to
+ * 1, and e never underflows where the result is 1) and at 104 for t <= 0
+ * (e^-104 < 2^-150: the result rounds to 0; e is subnormal, with its
+ * underflow flag, only where the result is), and raised to 2^-40.
+ */
+AC_INLINE vf vf_sigmoid_lp(vf t)
+{
+    mf pos = vf_gt(t, vf_zero());
+    /* -a, also capped at -2^-40 (sigmoid = 1/2 -+ 2^-42 rounds to 1/2 either
+     * way): a subnormal t must not reach x/ln2 below */
+    vf x = vf_max(vf_neg(vf_abs(vf_min(t, vf_set1(20.0f)))), vf_set1(-104.0f));
+    x = vf_min(x, vf_set1(-0x1p-40f));
+    vf n = vf_rint(vf_mul(x, vf_set1(AC_LOG2E_F)));
+    vf r = vf_nmuladd(n, vf_set1(AC_LN2_HI_F), x);
+    r = vf_nmuladd(n, vf_set1(AC_LN2_LO_F), r);
+#ifndef AC_HAVE_FMA
+    r = vf_select(vf_lt(vf_abs(r), vf_set1(0x1p-60f)), vf_zero(), r); /* r*r must not underflow */
+#endif
+    vf q = vf_set1(0x1.6a243ap-10f); /* fit exp_f32 */
+    q = vf_muladd(q, r, vf_set1(0x1.1239ep-7f));
+    q = vf_muladd(q, r, vf_set1(0x1.5558f2p-5f));
+    q = vf_muladd(q, r, vf_set1(0x1.555492p-3f));
+    q = vf_muladd(q, r, vf_set1(0x1.fffffcp-2f));
+    q = vf_muladd(q, r, vf_set1(1.0f));
+    vf e = vf_scale2(vf_muladd(q, r, vf_set1(1.0f)), n);
+    return vf_div(vf_select(pos, vf_set1(1.0f), e), vf_add(vf_set1(1.0f), e));
+}
+
 #endif

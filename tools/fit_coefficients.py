@@ -37,6 +37,7 @@ class Fit:
     b: float
     powers: tuple
     precision: str  # "f32" or "f64"
+    extra: Callable | None = None  # extra(coeffs): prints constants the kernel uses beside the coefficients
 
 
 def _series_or(f, x, limit):
@@ -126,6 +127,20 @@ FITS = {
                              lambda s: _softplus(mp.sqrt(s)) - _LN2_F - mp.sqrt(s) / 2,
                              lambda s: 1 / _softplus(-mp.sqrt(s)),
                              0, 1, tuple(range(0, 6)), "f32"),
+    # ---- derivatives -------------------------------------------------------
+    # mish'(x) has one real root x0 = -1.1924312...; around it the closed
+    # form is a difference of two terms of opposite sign (relative accuracy
+    # lost as x -> x0), so the kernels evaluate mish'(x0 + d) = d*Q(d) with
+    # d = (x - x0_hi) - x0_lo (x0 as a double-double, printed with the fit).
+    # Q has no zero near d = 0 (Q(0) = mish''(x0) = 0.267); fitting g = mish'/d
+    # with weight d/mish' makes the error relative to mish' itself.  The f64
+    # kernel adds c0's rounding error back (c0 as hi + lo, printed too).
+    "mish_d_root_for_f32": Fit("mish'(x0 + d) = d*Q(d), |d| <= 1/128 (float32 results, in double)",
+                               lambda d: _mish_d_over_d(d), lambda d: 1 / _mish_d_over_d(d),
+                               -1.0 / 128, 1.0 / 128, tuple(range(0, 4)), "f64", lambda c: _print_mish_root()),
+    "mish_d_root_f64": Fit("mish'(x0 + d) = d*Q(d), |d| <= 1/4",
+                           lambda d: _mish_d_over_d(d), lambda d: 1 / _mish_d_over_d(d),
+                           -0.25, 0.25, tuple(range(0, 14)), "f64", lambda c: _print_mish_root(c[0])),
 }
 
 
@@ -134,6 +149,40 @@ _LN2_F = mp.mpf(float(np.float32(float(mp.log(2)))))
 
 def _softplus(t):
     return mp.log1p(mp.exp(t))
+
+
+def _mish_d(x):
+    """mish'(x) = tanh(sp) + x sech^2(sp) sigmoid(x), sp = softplus(x)."""
+    t = mp.tanh(_softplus(x))
+    return t + x * (1 - t * t) / (1 + mp.exp(-x))
+
+
+_MISH_ROOT = []
+
+
+def _mish_root():
+    if not _MISH_ROOT:
+        with mp.workdps(80):
+            _MISH_ROOT.append(mp.findroot(_mish_d, mp.mpf("-1.19")))
+    return _MISH_ROOT[0]
+
+
+def _mish_d_over_d(d):
+    """mish'(x0 + d)/d, and its limit mish''(x0) at d = 0."""
+    with mp.workdps(mp.mp.dps + 30):  # mish'(x0 + d) cancels to |d| relative
+        x0 = _mish_root()
+        if abs(d) < mp.mpf("1e-40"):
+            return mp.diff(_mish_d, x0)
+        return _mish_d(x0 + d) / d
+
+
+def _print_mish_root(c0=None):
+    x0 = _mish_root()
+    hi = float(x0)
+    lo = float(x0 - mp.mpf(hi))
+    print(f"    /* x0 = {mp.nstr(x0, 25)} = {hi.hex()} + {lo.hex()} */")
+    if c0 is not None:  # the f64 kernel carries c0 as a double-double
+        print(f"    /* c0 = {float(c0).hex()} + {float(c0 - mp.mpf(float(c0))).hex()} */")
 
 
 def _gelu_R(a):
@@ -488,6 +537,8 @@ def fit(name):
           f"{float(err_rounded):.3g} ({float(err_rounded) / unit:.3f} u), u = 2^{int(np.log2(unit))} */")
     for p, c in zip(spec.powers, coeffs):
         print(f"    {_literal(c, spec.precision)},  /* x^{p} */")
+    if spec.extra is not None:
+        spec.extra(coeffs)
 
 
 def main(argv=None):

@@ -43,3 +43,37 @@ AC_INLINE vd log_sigmoid_f64(vd x, const vd *p)
 AC_INLINE vd log_sigmoid_f64_inf(vd x, const vd *p) { (void)p; return vd_min(x, vd_zero()); }
 
 AC_FORWARD(log_sigmoid, 0)
+
+/* ---- derivative ------------------------------------------------------- */
+/*
+ * log_sigmoid'(x) = sigmoid(-x) = 1/(1 + e^x).
+ * float32: vmath_lowprec.h's vf_sigmoid_lp (plain float, < 2.5 ulp measured;
+ * half the cost of vmath.h's double-float vf_sigmoid, which the backward
+ * pass needs to keep up with torch's, a single division by a stored
+ * exp(-|x|)).
+ * float64: vmath.h's vd_sigmoid (exp and the quotient in double-double,
+ * rounded once: < 0.6 u + the final rounding).
+ * Both follow e^-x into the subnormals as x -> +inf (an underflow flag only
+ * where the result underflows).
+ */
+AC_INLINE vf log_sigmoid_derivative_f32(vf x, const vf *p) { (void)p; return vf_sigmoid_lp(vf_neg(x)); }
+AC_INLINE vf log_sigmoid_derivative_f32_inf(vf x, const vf *p)
+{
+    (void)p;
+    return vf_select(vf_lt(x, vf_zero()), vf_set1(1.0f), vf_zero());
+}
+AC_INLINE vd log_sigmoid_derivative_f64(vd x, const vd *p)
+{
+    (void)p;
+    /* |x| < 2^-60: sigmoid(-x) = 1/2 - x/4 rounds to 1/2; flushed so that no
+     * subnormal x reaches exp's argument reduction (an underflow flag) */
+    x = vd_select(vd_lt(vd_abs(x), vd_set1(0x1p-60)), vd_zero(), x);
+    return vd_sigmoid(vd_neg(x));
+}
+AC_INLINE vd log_sigmoid_derivative_f64_inf(vd x, const vd *p)
+{
+    (void)p;
+    return vd_select(vd_lt(x, vd_zero()), vd_set1(1.0), vd_zero());
+}
+
+AC_DERIVATIVES(log_sigmoid, 0)

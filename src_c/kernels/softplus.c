@@ -107,18 +107,22 @@ AC_INLINE vd sp_frexp(vd v, vd *e)
 /* per-lane choice between two masks: c ? a : b */
 AC_INLINE md sp_msel(md c, md a, md b) { return md_or(md_and(c, a), md_andnot(b, c)); }
 
-AC_INLINE vd softplus_f64(vd x, const vd *p)
+/*
+ * The exact threshold test and the clamped product, shared by softplus_f64
+ * and softplus_derivative_f64: returns the lanes where beta*x > threshold and
+ * sets t + lo = (ph + pl) 2^Ec, Ec = E clamped to [-100, 12], and E.
+ */
+AC_INLINE md softplus_split_f64(vd x, vd beta, vd thr, vd *t, vd *lo, vd *E)
 {
-    const vd beta = p[0], thr = p[1];
     vd ex, eb, et;
     vd mx = vd_select(vd_eq(x, vd_zero()), vd_zero(), sp_frexp(x, &ex));
     vd mb = sp_frexp(beta, &eb);
     vd mt = sp_frexp(thr, &et);
     vd pl, ph = vd_two_prod(mb, mx, &pl);
-    vd E = vd_add(eb, ex);
+    *E = vd_add(eb, ex);
 
     /* threshold test on the exact product */
-    vd d = vd_sub(et, E);
+    vd d = vd_sub(et, *E);
     vd T = vd_mul(mt, vd_pow2i(vd_clamp(d, -1.0, 2.0)));
     md lin = md_or(vd_gt(ph, T), md_and(vd_eq(ph, T), vd_gt(pl, vd_zero())));
     md xpos = vd_gt(x, vd_zero()), tneg = vd_lt(thr, vd_zero());
@@ -127,17 +131,29 @@ AC_INLINE vd softplus_f64(vd x, const vd *p)
     lin = sp_msel(vd_eq(thr, vd_zero()), xpos, lin);
     lin = sp_msel(md_or(vd_eq(x, vd_zero()), vd_eq(vd_abs(thr), vd_set1(INFINITY))), tneg, lin);
 
-    /* t + lo, clamped exponent; lanes returning x compute softplus(0) */
-    vd Ec = vd_clamp(E, -100.0, 12.0);
+    /* t + lo, clamped exponent */
+    vd Ec = vd_clamp(*E, -100.0, 12.0);
 #ifdef AC_HAVE_SCALEF
-    vd t = vd_scale2(ph, Ec), lo = vd_scale2(pl, Ec);
+    *t = vd_scale2(ph, Ec);
+    *lo = vd_scale2(pl, Ec);
 #else
     vd s2 = vd_pow2i(Ec);
-    vd t = vd_mul(ph, s2), lo = vd_mul(pl, s2);
+    *t = vd_mul(ph, s2);
+    *lo = vd_mul(pl, s2);
 #endif
+    return lin;
+}
+
+AC_INLINE vd softplus_f64(vd x, const vd *p)
+{
+    const vd beta = p[0];
+    vd t, lo, E;
+    md lin = softplus_split_f64(x, beta, p[1], &t, &lo, &E);
+    md xpos = vd_gt(x, vd_zero());
     /* beta*x > 2^12 (E > 12): the result is x whether or not it exceeds the
      * threshold (L/beta < 2^-4000 x); such lanes join those returning x */
     lin = md_or(lin, md_and(xpos, vd_gt(E, vd_set1(12.0))));
+    /* lanes returning x compute softplus(0) */
     t = vd_select(lin, vd_zero(), t);
     vd bdiv = vd_select(lin, vd_set1(1.0), beta);
 
@@ -167,3 +183,71 @@ AC_INLINE vd softplus_f64(vd x, const vd *p)
 AC_INLINE vd softplus_f64_inf(vd x, const vd *p) { (void)p; return vd_max(x, vd_zero()); }
 
 AC_FORWARD(softplus, 2)
+
+/* ---- derivative ------------------------------------------------------- */
+/*
+ * softplus'(x) = 1 where beta*x > threshold (torch's convention: the
+ * linear branch), else sigmoid(beta*x); the test is the forward's, exact.
+ *
+ * float32, beta = 1: vf_sigmoid_lp (vmath_lowprec.h, plain float, < 2.5 ulp
+ * measured; vmath.h's double-float vf_sigmoid costs twice as much and would
+ * fall behind torch's backward), the test on x itself; lanes on the linear
+ * branch compute sigmoid(0) (x may be far below a negative threshold).
+ * Any other beta: in double, where beta*x is exact; with
+ * e = exp(-|t|) (vd_exp_lp, 2^-33), sigmoid(t) = (t > 0 ? 1 : e)/(1 + e),
+ * |t| capped at 200 (e^-200 = 2^-288: no underflow in double, and the float
+ * result rounds to 0 from t = -104 on): ~0.5 u after the final rounding.
+ * float64: sigmoid(t + lo) with t + lo = beta*x from softplus_split_f64
+ * (exact for |beta*x| in [2^-98, 2^12]; below, sigmoid is 1/2 to 2^-100;
+ * above, it is 1 or underflows either way), vd_sigmoid_parts carrying lo:
+ * < 0.6 u + the final rounding.  Lanes on the linear branch compute
+ * sigmoid(0) (their beta*x may be hugely negative for a threshold below it:
+ * the discarded sigmoid must not underflow).
+ */
+AC_INLINE vd softplus_derivative_f32_half(vd x, vd beta, vd thr)
+{
+    vd t = vd_mul(beta, x); /* exact */
+    vd a = vd_min(vd_abs(t), vd_set1(200.0));
+    vd e = vd_exp_lp(vd_neg(a));
+    vd y = vd_div(vd_select(vd_gt(t, vd_zero()), vd_set1(1.0), e), vd_add(vd_set1(1.0), e));
+    return vd_select(vd_gt(t, thr), vd_set1(1.0), y);
+}
+
+AC_INLINE vf softplus_derivative_f32(vf x, const vf *p)
+{
+    if (AC_UNLIKELY(mf_any(mf_not(vf_eq(p[0], vf_set1(1.0f)))))) {
+        vd xl, xh, bl, bh, tl, th;
+        vf_widen(x, &xl, &xh);
+        vf_widen(p[0], &bl, &bh);
+        vf_widen(p[1], &tl, &th);
+        return vf_narrow(softplus_derivative_f32_half(xl, bl, tl),
+                         softplus_derivative_f32_half(xh, bh, th));
+    }
+    mf lin = vf_gt(x, p[1]);
+    return vf_select(lin, vf_set1(1.0f), vf_sigmoid_lp(vf_select(lin, vf_zero(), x)));
+}
+/* x = +inf: beta*x = inf exceeds every threshold but inf, where sigmoid = 1;
+ * x = -inf: -inf exceeds no threshold, sigmoid = 0. */
+AC_INLINE vf softplus_derivative_f32_inf(vf x, const vf *p)
+{
+    (void)p;
+    return vf_select(vf_gt(x, vf_zero()), vf_set1(1.0f), vf_zero());
+}
+
+AC_INLINE vd softplus_derivative_f64(vd x, const vd *p)
+{
+    vd t, lo, E;
+    md lin = softplus_split_f64(x, p[0], p[1], &t, &lo, &E);
+    t = vd_select(lin, vd_zero(), t);
+    lo = vd_select(lin, vd_zero(), lo);
+    vd Yl, k, Y = vd_sigmoid_parts(t, lo, &Yl, &k);
+    vd y = vd_scale2(vd_add(Y, Yl), vd_max(k, vd_set1(-1100.0)));
+    return vd_select(lin, vd_set1(1.0), y);
+}
+AC_INLINE vd softplus_derivative_f64_inf(vd x, const vd *p)
+{
+    (void)p;
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), vd_zero());
+}
+
+AC_DERIVATIVES(softplus, 2)
