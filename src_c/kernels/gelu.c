@@ -34,8 +34,8 @@
  *    reads the low 5 bits of the index); AVX2 four 8-entry permutes merged
  *    by index bits; SSE2 and the one-lane backend load lane by lane.
  *  - a is clamped at A: H(A) < 2^-40 x, so (*) gives x exactly for x > A.
- *    A vector with a lane below -A goes to the slow path (~3% of vectors of
- *    N(0, 3^2) data for gelu, ~7% for gelu_tanh).
+ *    A vector with a lane below -A also runs the slow path (~3% of vectors of
+ *     N(0, 3^2) data for gelu, ~7% for gelu_tanh) and takes it for those lanes only.
  *
  * float32 slow path and float64 (any x), exp-based, final scaling by 2^k
  * last so subnormal results round once:
@@ -323,7 +323,12 @@ AC_INLINE vf gelu_f32(vf x, const vf *p)
 {
     (void)p;
 #ifndef GELU_TEST_PATH
-    if (AC_UNLIKELY(mf_any(vf_lt(x, vf_set1(-GELU_FAST_A))))) return gelu_slow_f32(x);
+    mf tail = vf_lt(x, vf_set1(-GELU_FAST_A));
+    /* Lanes >= -A take the fast path's value even in a vector that needs the
+     * slow path, so a result never depends on its neighbours; the clamp keeps
+     * the tail lanes inside the fast path's table. */
+    if (AC_UNLIKELY(mf_any(tail)))
+        return vf_select(tail, gelu_slow_f32(x), gelu_fast_f32(vf_max(x, vf_set1(-GELU_FAST_A))));
     return gelu_fast_f32(x);
 #elif GELU_TEST_PATH == 1
     return gelu_fast_f32(x);
@@ -793,7 +798,12 @@ AC_INLINE vf gelu_tanh_f32(vf x, const vf *p)
 {
     (void)p;
 #ifndef GELU_TEST_PATH
-    if (AC_UNLIKELY(mf_any(vf_lt(x, vf_set1(-GELU_TANH_FAST_A))))) return gelu_tanh_slow_f32(x);
+    mf tail = vf_lt(x, vf_set1(-GELU_TANH_FAST_A));
+    /* Lanes >= -A take the fast path's value even in a vector that needs the
+     * slow path, so a result never depends on its neighbours; the clamp keeps
+     * the tail lanes inside the fast path's table. */
+    if (AC_UNLIKELY(mf_any(tail)))
+        return vf_select(tail, gelu_tanh_slow_f32(x), gelu_tanh_fast_f32(vf_max(x, vf_set1(-GELU_TANH_FAST_A))));
     return gelu_tanh_fast_f32(x);
 #elif GELU_TEST_PATH == 1
     return gelu_tanh_fast_f32(x);
