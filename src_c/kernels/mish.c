@@ -72,12 +72,13 @@ AC_INLINE vd mish_f64(vd x, const vd *p)
     /* Dekker's partial products of a product below 2^-900 could be inexact
      * subnormals: there x*p alone (one more rounding) */
     md tiny = vd_lt(vd_abs(xs), vd_set1(0x1p-900));
+    vd xs_tiny = xs; /* 0 for x > 0: xc * pe could overflow there */
     xs = vd_select(tiny, vd_zero(), xs);
 #endif
     vd lo, Xh = vd_two_prod(xs, pe, &lo);
     vd Xl = vd_muladd(xs, pl, lo);
 #ifndef AC_HAVE_FMA
-    Xh = vd_select(tiny, vd_mul(xc, pe), Xh);
+    Xh = vd_select(tiny, vd_mul(xs_tiny, pe), Xh);
 #endif
     Xh = vd_select(pos, x, Xh);
     Xl = vd_select(pos, vd_zero(), Xl);
