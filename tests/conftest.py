@@ -35,3 +35,13 @@ def single_thread():
 def _no_leaked_fp_state():
     yield
     np.seterr(all="warn", under="ignore")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow (minutes, many GB) run only with ACTCORE_RUN_SLOW=1."""
+    if os.environ.get("ACTCORE_RUN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set ACTCORE_RUN_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
