@@ -60,7 +60,17 @@ def common_flags(compiler_type):
     # -ffp-contract=off: we place every FMA by hand; letting the compiler fuse
     # a*b+c elsewhere would break the exact-product steps (two_prod, Dekker).
     return ["-O3", "-std=c11", "-ffp-contract=off", "-fno-math-errno", "-fvisibility=hidden",
-            "-Wall", "-Wno-unused-function", "-Wno-unused-variable"]
+            "-Wall", "-Wno-unused-function", "-Wno-unused-variable"] + sanitizer_flags(compiler_type)
+
+
+# ACTCORE_SANITIZE=1: an AddressSanitizer + UndefinedBehaviorSanitizer build
+# for tools/sanitize.sh (never for a release: run it with the sanitizer
+# runtimes preloaded).
+SANITIZE = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"]
+
+
+def sanitizer_flags(compiler_type):
+    return SANITIZE if compiler_type != "msvc" and os.environ.get("ACTCORE_SANITIZE") == "1" else []
 
 
 def write_generated_headers(outdir, levels, compiler_type):
@@ -122,7 +132,7 @@ class BuildExt(build_ext):
         ext.include_dirs = includes + list(ext.include_dirs)
         ext.extra_compile_args = common_flags(ctype)
         if ctype != "msvc":
-            ext.extra_link_args = ["-pthread"]
+            ext.extra_link_args = ["-pthread"] + sanitizer_flags(ctype)
         super().build_extension(ext)
 
 

@@ -27,8 +27,7 @@ def compile_all(out: Path, sanitize: bool, cc: str = "gcc") -> Path:
     levels = build.isa_levels("unix")
     gen = out / "generated"
     build.write_generated_headers(gen, levels, "unix")
-    san = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"] \
-        if sanitize else []
+    san = build.SANITIZE if sanitize else []
     base = build.common_flags("unix") + ["-g"] + san + [f"-I{build.SRC}", f"-I{gen}"]
     jobs = []
     kernels = sorted((build.SRC / "kernels").glob("*.c")) + [build.SRC / "convert.c"]
