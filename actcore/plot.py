@@ -199,23 +199,29 @@ def gradient_flow(names=("sigmoid", "tanh", "relu", "leaky_relu"), depth=20, wid
         results = [_dx.gradient_flow(n, depth=depth, width=width, init=i, batch=batch, seed=seed)
                    for i in inits for n in _names(names)]
     if ax is None:
-        fig, axes = _new_figure(figsize=(6.0, 3.8))
+        fig, axes = _new_figure(figsize=(7.2, 3.8))
         ax = axes[0, 0]
+    from matplotlib.ticker import MaxNLocator
+
     inits_seen = list(dict.fromkeys(r.init for r in results))
-    colours = {}
+    colours, markers = {}, "o^sDv<>p"
     for r in results:
         colour = colours.setdefault(r.name, f"C{len(colours) % 10}")
+        # a marker per activation too: curves that coincide (relu and
+        # leaky_relu) stay distinguishable
+        marker = markers[list(colours).index(r.name) % len(markers)]
         style = "-" if inits_seen.index(r.init) == 0 else "--"
         label = r.name if len(inits_seen) == 1 else r.label
-        ax.semilogy(np.arange(1, r.depth + 1), r.weight_grad_norms, style, color=colour, marker=".",
-                    markersize=4, label=label)
+        ax.semilogy(np.arange(1, r.depth + 1), r.weight_grad_norms, style, color=colour, marker=marker,
+                    markersize=3.5, markerfacecolor="none", label=label)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("layer (1 = input side)")
     ax.set_ylabel(r"$\|\partial L / \partial W_l\|_F$")
     r0 = results[0]
     init_text = inits_seen[0] if len(inits_seen) == 1 else " solid, ".join(inits_seen) + " dashed"
     ax.set_title(f"gradient flow: {r0.depth} layers x {r0.width} units, {init_text} init", fontsize=10)
-    ax.grid(True, which="both", linewidth=0.3, alpha=0.5)
-    ax.legend(fontsize=8)
+    ax.grid(True, which="major", linewidth=0.3, alpha=0.5)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax.figure
 
 

@@ -163,6 +163,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out-dir", default=os.path.join("docs", "img"))
     ap.add_argument("--dpi", type=int, default=80)
+    ap.add_argument("--flow-depth", type=int, default=20, help="layers of the gradient-flow MLP")
+    ap.add_argument("--flow-width", type=int, default=256, help="units per layer of the gradient-flow MLP")
     args = ap.parse_args()
     t0 = time.perf_counter()
     os.makedirs(args.out_dir, exist_ok=True)
@@ -187,8 +189,9 @@ def main():
     ax_acc.legend(fontsize=8)
     save_small(fig, os.path.join(args.out_dir, "dead_units.png"), args.dpi)
 
-    print("gradient flow, 20 layers x 256 units (||dL/dW|| first layer / last layer):")
-    flows = [dx.gradient_flow(n, depth=20, width=256, init=init, seed=args.seed)
+    print(f"gradient flow, {args.flow_depth} layers x {args.flow_width} units "
+          "(||dL/dW|| first layer / last layer):")
+    flows = [dx.gradient_flow(n, depth=args.flow_depth, width=args.flow_width, init=init, seed=args.seed)
              for init in ("he", "xavier") for n in ("sigmoid", "tanh", "relu", "leaky_relu")]
     for r in flows:
         print(f"  {r.label:20s} {r.ratio:9.2e}")

@@ -306,3 +306,16 @@ def test_cli_plot_writes_png(mpl, tmp_path):
     assert main(["plot", "gradient-flow", "-o", str(out2), "--names", "sigmoid", "--depth", "3",
                  "--init", "he", "--dpi", "30"]) == 0
     assert out2.stat().st_size > 0
+
+
+def test_example_runs(mpl, tmp_path):
+    """examples/dead_relu.py end to end, shortened (the README's figures come from its full run)."""
+    pytest.importorskip("PIL")
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "dead_relu.py"), "--epochs", "1",
+                        "--width", "16", "--flow-depth", "3", "--flow-width", "16", "--dpi", "30",
+                        "--out-dir", str(tmp_path)], cwd=str(tmp_path), capture_output=True, text=True, timeout=300,
+                       env=dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")))
+    assert r.returncode == 0, r.stderr
+    assert "relu       epoch  1: dead" in r.stdout and "leaky_relu epoch  1: dead   0.0%" in r.stdout
+    for name in ("activations.png", "dead_units.png", "gradient_flow.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
