@@ -104,6 +104,29 @@ def _names(names):
     return [_registry.lookup(n).name for n in names]
 
 
+def _break_jumps(xs, ys):
+    """Insert NaN where a sampled curve jumps (relu' at 0, hardswish' at -3),
+    so the plot shows a step instead of a vertical segment that is not part of
+    the function.  A jump is a change between neighbouring samples that is
+    large (over 2% of the curve's span) and much larger (8x) than the changes
+    on both sides of it: a smooth curve, or a continuous one with a cusp
+    (softsign' at 0), changes by similar amounts on neighbouring steps."""
+    ys = np.asarray(ys, dtype=np.float64)
+    finite = ys[np.isfinite(ys)]
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    if span == 0.0 or len(ys) < 3:
+        return xs, ys
+    step = np.abs(np.diff(ys))
+    padded = np.concatenate(([0.0], step, [0.0]))
+    around = np.maximum(padded[:-2], padded[2:])
+    cut = np.flatnonzero((step > 0.02 * span) & (step > 8.0 * around))
+    if cut.size == 0:
+        return xs, ys
+    # NaN between samples i and i+1 at the midpoint: matplotlib breaks the line there
+    mid = 0.5 * (xs[cut] + xs[cut + 1])
+    return np.insert(xs, cut + 1, mid), np.insert(ys, cut + 1, np.nan)
+
+
 def _draw_activation(ax, act, params, xs, derivatives, title, overlay):
     ys = _dx.forward(act.name, xs, **params)
     label = act.name if overlay else f"{act.name}(x)"
@@ -116,7 +139,8 @@ def _draw_activation(ax, act, params, xs, derivatives, title, overlay):
     if derivatives and act.derivative is not None:
         if overlay:  # the derivative in its function's colour
             dstyle["color"] = line.get_color()
-        ax.plot(xs, _dx.derivative(act.name, xs, **params), label=f"{act.name}'(x)", **dstyle)
+        dx_, dy = _break_jumps(xs, _dx.derivative(act.name, xs, **params))
+        ax.plot(dx_, dy, label=f"{act.name}'(x)", **dstyle)
     if overlay:
         return
     ax.axhline(0.0, label="_zero", **_REF_STYLE)
