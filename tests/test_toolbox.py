@@ -122,6 +122,28 @@ def test_derivative_and_backward_for_every_activation(act):
     assert (dx._fast(act, "derivative") is not None) == (fast is not None)
 
 
+def test_new_c_kernels_are_picked_up(monkeypatch):
+    """Once functional exports <name>_derivative / _backward (the C kernels being
+    added activation by activation), the diagnostics call them instead of the
+    reference, with the registry's parameters."""
+    calls = []
+
+    def fake_derivative(x, negative_slope):
+        calls.append(("derivative", negative_slope))
+        return np.full_like(x, 7.0)
+
+    def fake_backward(g, x, negative_slope):
+        calls.append(("backward", negative_slope))
+        return g * 7.0
+
+    monkeypatch.setattr(functional, "leaky_relu_derivative", fake_derivative, raising=False)
+    monkeypatch.setattr(functional, "leaky_relu_backward", fake_backward, raising=False)
+    assert np.all(dx.derivative("leaky_relu", X) == 7.0)
+    assert np.all(dx.backward("leaky_relu", np.ones_like(X), X, negative_slope=0.2) == 7.0)
+    assert dx.saturation_fraction(X, "leaky_relu", threshold=1.0) == 0.0
+    assert calls == [("derivative", 0.01), ("backward", 0.2), ("derivative", 0.01)]
+
+
 def test_reference_fallback_keeps_limits_and_nan():
     act = _registry.lookup("sigmoid")
     x = np.array([-np.inf, -1.0, np.nan, np.inf], np.float32)
@@ -329,3 +351,15 @@ def test_example_runs(mpl, tmp_path):
     assert "relu       epoch  1: dead" in r.stdout and "leaky_relu epoch  1: dead   0.0%" in r.stdout
     for name in ("activations.png", "dead_units.png", "gradient_flow.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pyplot_users_get_registered_figures(mpl):
+    """With pyplot in use, figures join pyplot's list (plt.show() and notebooks
+    display them); without it they are bare Figures (no GUI backend needed)."""
+    plt = pytest.importorskip("matplotlib.pyplot")
+    before = set(plt.get_fignums())
+    fig = actcore.plot.activations(["relu"])
+    try:
+        assert fig.number in set(plt.get_fignums()) - before
+    finally:
+        plt.close(fig)
