@@ -251,8 +251,9 @@ def gradient_flow(name="sigmoid", depth=10, width=256, init="he", batch=128, see
     backward kernels (or the registry's derivative where no kernel exists
     yet), and NumPy matmul.
 
-    Because |f'| <= c (0.25 for sigmoid), ||dL/dh_0|| <= prod_l c ||W_l||_2:
-    the product the result's weight_norms lets you check.
+    Because |f'| <= c (0.25 for sigmoid),
+    ||dL/dh_0|| <= prod_l (c ||W_l||_2) * ||dL/dh_depth||, a bound the
+    result's weight_norms (spectral) and input_grad_norms let you check.
     """
     act, params = resolve(name, params)
     if init not in INITS:
@@ -285,5 +286,5 @@ def gradient_flow(name="sigmoid", depth=10, width=256, init="he", batch=128, see
         g = gz @ weights[l].T                                 # dL/dh_{l-1}
         igrad[l] = float(np.linalg.norm(g))
     return GradientFlow(name=act.name, params=params, init=init, depth=depth, width=width, batch=batch,
-                        weight_grad_norms=wgrad, input_grad_norms=igrad, activation_std=np.array(std), max_derivative=dmax, output_grad_norm=out_norm,
-                        weights=weights)
+                        weight_grad_norms=wgrad, input_grad_norms=igrad, activation_std=np.array(std),
+                        max_derivative=dmax, output_grad_norm=out_norm, weights=weights)
