@@ -37,3 +37,19 @@ except ImportError:
 __all__ = list(_functions) + ["softmax", "log_softmax", "softmax_backward", "log_softmax_backward",
                               "softmax_jacobian", "ufuncs", "show_config", "set_num_threads", "get_num_threads",
                               "use_backend", "ParameterError", "__version__"]
+
+
+# The toolbox submodules load on first use (actcore.plot, actcore.diagnostics):
+# plotting must not make `import actcore` pay for, or depend on, matplotlib.
+_LAZY_SUBMODULES = ("diagnostics", "plot")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'actcore' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -1,4 +1,4 @@
-"""Command line: python -m actcore {info, bench, accuracy}."""
+"""Command line: python -m actcore {info, bench, accuracy, plot}."""
 from __future__ import annotations
 
 import argparse
@@ -50,6 +50,28 @@ def _cmd_accuracy(args):
     accuracy_cli.run(args)
 
 
+def _cmd_plot(args):
+    # A file is the only output here: select Agg before anything imports pyplot,
+    # so the command works headless (no DISPLAY) and never opens a window.
+    from . import plot
+
+    try:
+        matplotlib = plot.require_matplotlib()
+    except ImportError as exc:  # a message and exit status 1, not a traceback
+        raise SystemExit(f"python -m actcore plot: {exc}") from None
+    matplotlib.use("Agg")
+
+    names = args.names.split(",") if args.names else None
+    if args.kind == "activations":
+        fig = plot.activations(names, x=(args.xmin, args.xmax), derivatives=not args.no_derivatives,
+                               ncols=args.ncols)
+    else:
+        fig = plot.gradient_flow(names if names else ("sigmoid", "tanh", "relu", "leaky_relu"), depth=args.depth,
+                                 init=args.init.split(","))
+    fig.savefig(args.output, dpi=args.dpi)
+    print(f"{args.kind} figure written to {args.output}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m actcore", description="actcore command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +96,19 @@ def main(argv=None):
     a.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
     a.add_argument("--json", metavar="FILE", help="also write the raw results")
     a.set_defaults(func=_cmd_accuracy)
+    p = sub.add_parser("plot", help="figure of the activations and derivatives (needs matplotlib)")
+    p.add_argument("kind", nargs="?", default="activations", choices=("activations", "gradient-flow"),
+                   help="activations (default): f solid, f' dashed; gradient-flow: per-layer gradient norms")
+    p.add_argument("-o", "--output", default="activations.png", help="file to write (format from the suffix)")
+    p.add_argument("--names", help="comma-separated activations (default: all, or four for gradient-flow)")
+    p.add_argument("--xmin", type=float, default=-5.0, help="x range start (default -5)")
+    p.add_argument("--xmax", type=float, default=5.0, help="x range end (default 5)")
+    p.add_argument("--no-derivatives", action="store_true", help="functions only")
+    p.add_argument("--ncols", type=int, default=5, help="panels per row (default 5)")
+    p.add_argument("--depth", type=int, default=20, help="gradient-flow: layers (default 20)")
+    p.add_argument("--init", default="he,xavier", help="gradient-flow: he, xavier or both (default he,xavier)")
+    p.add_argument("--dpi", type=int, default=100, help="resolution of raster output (default 100)")
+    p.set_defaults(func=_cmd_plot)
     args = parser.parse_args(argv)
     args.func(args)
     return 0
