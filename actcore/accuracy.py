@@ -125,11 +125,13 @@ class Tally:
                 "over_1ulp": self.over1, "points": self.count}
 
 
-def special_mismatches(fn, act, params, dtype=np.float32):
+def special_mismatches(fn, act, params, dtype=np.float32, kind="forward"):
     """The special-value rules a function must keep: NaN -> NaN, +-inf -> the
-    registry's limits, odd functions keep the sign of zero.  Returns a list of
-    human-readable mismatches (empty = all kept)."""
-    lo, hi = act.limits(**{k: (v if isinstance(v, str) else float(dtype(v))) for k, v in params.items()})
+    registry's limits (derivative_limits for kind "derivative"/"backward"),
+    odd functions keep the sign of zero.  Returns a list of human-readable
+    mismatches (empty = all kept)."""
+    limits = act.limits if kind == "forward" else act.derivative_limits
+    lo, hi = limits(**{k: (v if isinstance(v, str) else float(dtype(v))) for k, v in params.items()})
     bad = []
     with np.errstate(all="ignore"):
         y = np.asarray(fn(np.array([np.nan, np.inf, -np.inf, 0.0, -0.0], dtype)), dtype=np.float64)
@@ -138,6 +140,6 @@ def special_mismatches(fn, act, params, dtype=np.float32):
     for got, want, label in ((y[1], hi, "inf"), (y[2], lo, "-inf")):
         if not (got == want or (np.isnan(want) and np.isnan(got))):
             bad.append(f"f({label}) = {got!r}, want {float(want)!r}")
-    if act.odd and not (np.signbit(y[4]) and not np.signbit(y[3])):
+    if kind == "forward" and act.odd and not (np.signbit(y[4]) and not np.signbit(y[3])):
         bad.append("sign of zero lost")
     return bad

@@ -1,7 +1,9 @@
 """`python -m actcore accuracy`: max ulp error of every float32 function over
 all 2^32 inputs (--exhaustive) or a dense sample (every 97th bit pattern),
 against the registry's float64 reference, at every SIMD level this CPU has,
-next to torch and onnxruntime on the same inputs when they are installed."""
+next to torch and onnxruntime on the same inputs when they are installed
+(forward only).  --kinds adds the derivative kernels (against the registry's
+float64 derivative) and the fused backward with grad = 1."""
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -17,11 +19,31 @@ from . import _config, _registry, bench
 from .accuracy import Tally, special_mismatches, sweep_inputs
 
 
-def _variants(functions):
+KINDS = ("forward", "derivative", "backward")
+
+
+def _variants(functions, kinds=("forward",)):
     for label, act, params in bench.variants():
         if functions and act.name not in functions and label not in functions:
             continue
-        yield label, act, params
+        for kind in kinds:
+            if kind == "forward":
+                yield label, act, params, kind
+            elif hasattr(actcore, f"{act.name}_{kind}"):
+                yield f"{label} {kind}", act, params, kind
+
+
+def _implementation(act, params, kind):
+    """x -> the float32 result of `kind` at the current SIMD level."""
+    if kind == "forward":
+        fn = getattr(actcore, act.name)
+        return lambda x: fn(x, **params)
+    fn = getattr(actcore, f"{act.name}_{kind}")
+    if kind == "derivative":
+        return lambda x: fn(x, **params)
+    if act.name == "prelu":  # (grad_input, grad_weight)
+        return lambda x: fn(np.ones_like(x), x, **params)[0]
+    return lambda x: fn(np.ones_like(x), x, **params)
 
 
 def _torch_fn(act, params):
@@ -68,13 +90,14 @@ def _onnx_fn(act, params, threads):
     return lambda x: sess.run(None, {"X": np.ascontiguousarray(x)})[0]
 
 
-def measure(label, act, params, exhaustive, isas, others=True, sample_step=97, threads=2):
+def measure(label, act, params, exhaustive, isas, others=True, sample_step=97, threads=2, kind="forward"):
     """{implementation: Tally dict + specials} for one function variant."""
-    fn = getattr(actcore, act.name)
+    fn = _implementation(act, params, kind)
+    reference = act.reference if kind == "forward" else act.derivative
     ref_params = {k: (v if isinstance(v, str) else float(np.float32(v))) for k, v in params.items()}
     impls = {f"actcore[{isa}]": isa for isa in isas}
     extra = {}
-    if others:
+    if others and kind == "forward":
         for name, f in (("torch", _torch_fn(act, params)), ("onnxruntime", _onnx_fn(act, params, threads))):
             if f is not None:
                 extra[name] = f
@@ -83,13 +106,13 @@ def measure(label, act, params, exhaustive, isas, others=True, sample_step=97, t
 
     def one_chunk(x):
         with np.errstate(all="ignore"):
-            ref = act.reference(x.astype(np.float64), **ref_params)
+            ref = reference(x.astype(np.float64), **ref_params)
         outs = {}
         with lock:  # the SIMD level is process-wide
             for name, isa in impls.items():
                 _config.set_isa(isa)
                 with np.errstate(all="ignore"):
-                    outs[name] = fn(x, **params)
+                    outs[name] = fn(x)
             for name, f in extra.items():
                 with np.errstate(all="ignore"):
                     outs[name] = f(x)
@@ -104,7 +127,7 @@ def measure(label, act, params, exhaustive, isas, others=True, sample_step=97, t
     for name, t in tallies.items():
         if name in impls:
             _config.set_isa(impls[name])
-            specials = special_mismatches(lambda v: fn(v, **params), act, params)
+            specials = special_mismatches(fn, act, params, kind=kind)
         else:
             specials = special_mismatches(extra[name], act, params)
         results[name] = {**t.as_dict(), "specials": specials}
@@ -130,10 +153,11 @@ def run(args):
     isas = tuple(args.isa.split(",")) if args.isa else _config.supported_isas()
     t0 = time.time()
     all_results = {}
-    for label, act, params in _variants(functions):
+    kinds = tuple(args.kinds.split(",")) if args.kinds else KINDS
+    for label, act, params, kind in _variants(functions, kinds):
         t1 = time.time()
         res = measure(label, act, params, args.exhaustive, isas, others=not args.no_others,
-                      threads=args.threads or actcore.get_num_threads())
+                      threads=args.threads or actcore.get_num_threads(), kind=kind)
         all_results[label] = res
         for impl, r in res.items():
             sp = "specials ok" if not r["specials"] else "SPECIALS: " + "; ".join(r["specials"])

@@ -92,6 +92,8 @@ def main(argv=None):
     a.add_argument("--functions", help="comma-separated names (default: all)")
     a.add_argument("--isa", help="comma-separated levels (default: every level this CPU has)")
     a.add_argument("--threads", type=int, help="worker threads (default: actcore's)")
+    a.add_argument("--kinds", help="comma-separated: forward, derivative, backward (default: all three; "
+                                   "derivative/backward for the functions that have kernels)")
     a.add_argument("--no-others", action="store_true", help="skip torch and onnxruntime")
     a.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
     a.add_argument("--json", metavar="FILE", help="also write the raw results")
