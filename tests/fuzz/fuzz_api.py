@@ -23,6 +23,8 @@ with atheris.instrument_imports(include=["actcore"]):  # coverage feedback from 
 ALLOWED = (TypeError, ValueError, np.exceptions.AxisError)
 DTYPES = [np.float32, np.float64, np.float16, np.int32, np.int8, np.bool_, np.complex64, np.uint64, object, "U3",
           "M8[s]"]
+SPECIALS = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-45, -1e-310, 3.4e38, -1.7e308, 1.0, -1.0, 20.0,
+                     -20.0, 88.7, -103.9, 709.8, -745.2])
 RAW = sorted(n for n in dir(ufuncs) if isinstance(getattr(ufuncs, n), np.ufunc))
 ACTS = _registry.ACTIVATIONS
 
@@ -32,9 +34,16 @@ def _array(fdp, dtype):
     shape = tuple(fdp.ConsumeIntInRange(0, 7) for _ in range(ndim))
     n = int(np.prod(shape, dtype=np.int64))
     dt = np.dtype(dtype)
-    if dt.kind in "fiub c".replace(" ", ""):
-        raw = fdp.ConsumeBytes(n * dt.itemsize).ljust(n * dt.itemsize, b"\0")
-        a = np.frombuffer(raw, dt).reshape(shape).copy()
+    if dt.kind in "fiubc":
+        # the fuzzer's bytes first; the rest from a seeded mix of special
+        # values, so arrays are not all zeros once the input runs short
+        raw = fdp.ConsumeBytes(n * dt.itemsize)
+        rng = np.random.default_rng(fdp.ConsumeIntInRange(0, 1 << 30))
+        fill = rng.choice(SPECIALS, n) * rng.choice([1.0, rng.standard_normal()], n)
+        with np.errstate(all="ignore"):
+            a = fill.astype(dt).reshape(shape)
+        head = np.frombuffer(raw[:len(raw) - len(raw) % dt.itemsize], dt)
+        a.reshape(-1)[:head.size] = head
     else:
         a = np.zeros(shape, dt)
     view = fdp.ConsumeIntInRange(0, 3)
