@@ -194,8 +194,11 @@ def test_derivative_float64_ulp_vs_mpmath(case, isa):
 # -------------------------------------------------------------------------
 # extreme parameters: float32 accuracy and flags hold for every scale
 # -------------------------------------------------------------------------
+# (float32 elu/celu take a float path for 2^-60 <= |alpha| <= 2^60 and a double one outside)
 EXTREME = [("elu", {"alpha": 1e30}), ("elu", {"alpha": 1e-30}), ("elu", {"alpha": -3.0}),
-           ("celu", {"alpha": 1e-3}), ("celu", {"alpha": 1e3}), ("leaky_relu", {"negative_slope": 1e-38})]
+           ("elu", {"alpha": 1e17}), ("elu", {"alpha": -1e-17}), ("celu", {"alpha": 1e-17}), ("celu", {"alpha": 1e17}),
+           ("celu", {"alpha": 1e-3}), ("celu", {"alpha": 1e3}), ("celu", {"alpha": 1e-30}), ("celu", {"alpha": 1e30}),
+           ("leaky_relu", {"negative_slope": 1e-38})]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

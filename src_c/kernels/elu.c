@@ -27,13 +27,21 @@ AC_FORWARD(elu, 1)
  * elu'(x) = 1 for x > 0, alpha * exp(x) for x <= 0 (elu'(0) = alpha, as
  * torch's elu_backward: the x <= 0 branch).  Limits: 0 at -inf, 1 at +inf.
  *
- * float32 computes in double (AC_F32_VIA_F64): alpha (a float, exact in
- * double) times vmath_lowprec.h's vd_exp_lp (< 2^-33) rounded once to float:
- * < 0.5 ulp + 2^-8 ulp, for every alpha: the double product cannot under- or
- * overflow (x is capped at -200, where alpha * e^x is below float's
- * subnormals for every float alpha), so float's rounding raises underflow
- * only where the result is below FLT_MIN.  (In float, exp(x) alone goes
- * subnormal near x = -87 while 2 e^x is still normal: a spurious flag.)
+ * float32 on FMA ISAs with a lane permute (AVX2, AVX-512), for
+ * 2^-60 <= |alpha| <= 2^60: vmath.h's table-driven exp gives e^x =
+ * (P + Pl) 2^floor(s) (~0.1 u), alpha*P + alpha*Pl is rounded once (one
+ * FMA; |alpha P| in [2^-61, 2^62): no under- or overflow, and alpha*Pl is 0
+ * or above 2^-107) and vf_ldexp_floor scales it exactly (rounding only
+ * where the result is subnormal): < 0.6 ulp.  x is capped at -150, where
+ * alpha e^x < 2^-150 for every such alpha.  The scale is applied last:
+ * in float, e^x alone is subnormal near x = -87 while 2 e^x is still
+ * normal (a spurious underflow, and lost bits).
+ * Other alphas (any lane), and SSE2, compute in double (AC_F32_VIA_F64):
+ * alpha (exact in double) times vmath_lowprec.h's vd_exp_lp (< 2^-33),
+ * rounded once to float: < 0.5 ulp + 2^-8 ulp for every alpha; the double
+ * product cannot under- or overflow (x capped at -200, where alpha e^x is
+ * below float's subnormals for every float alpha).  About half the speed
+ * of the float path on AVX-512.
  *
  * float64: exp(x) = (p + pl) 2^n from vmath.h's vd_exp_parts, alpha split
  * as m 2^e (|m| in [1, 2), by its exponent bits; subnormal alphas
@@ -45,7 +53,20 @@ AC_INLINE vd elu_derivative_via_f64(vd x, const vd *p)
     vd e = vd_exp_lp(vd_max(vd_min(x, vd_zero()), vd_set1(-200.0)));
     return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), vd_mul(p[0], e));
 }
+#ifdef AC_EXPF_TABLE
+AC_F32_VIA_F64(elu_derivative_f32_wide, 1, elu_derivative_via_f64)
+AC_INLINE vf elu_derivative_f32(vf x, const vf *p)
+{
+    vf aa = vf_abs(p[0]);
+    if (AC_UNLIKELY(mf_any(mf_or(vf_lt(aa, vf_set1(0x1p-60f)), vf_gt(aa, vf_set1(0x1p60f))))))
+        return elu_derivative_f32_wide(x, p);
+    vf Pl, s, P = vf_expt_parts(vf_max(vf_min(x, vf_zero()), vf_set1(-150.0f)), vf_zero(), 0, 0, &Pl, &s);
+    vf y = vf_ldexp_floor(vf_muladd(p[0], P, vf_mul(p[0], Pl)), s);
+    return vf_select(vf_gt(x, vf_zero()), vf_set1(1.0f), y);
+}
+#else
 AC_F32_VIA_F64(elu_derivative_f32, 1, elu_derivative_via_f64)
+#endif
 AC_INLINE vf elu_derivative_f32_inf(vf x, const vf *p)
 {
     (void)p;

@@ -43,10 +43,15 @@ AC_FORWARD(selu, 0)
  * selu'(x) = scale for x > 0, scale*alpha*exp(x) for x <= 0 (selu'(0) =
  * scale*alpha, as torch's elu_backward: the x <= 0 branch).  Limits: 0 at
  * -inf, scale at +inf.
- * float32 computes in double (AC_F32_VIA_F64): SELU_SA_D * vd_exp_lp
- * (< 2^-33 + 2^-53) rounded once to float, < 0.5 ulp + 2^-8 ulp; x capped
- * at -200 (the result is far below float's subnormals there; the double
- * product never underflows).
+ * float32 on FMA ISAs with a lane permute (AVX2, AVX-512): vmath.h's
+ * table-driven exp, e^x = (P + Pl) 2^floor(s) (~0.1 u), times scale*alpha
+ * as a float pair, summed with one rounding (FMAs) and scaled exactly by
+ * vf_ldexp_floor (rounding only where the result is subnormal): < 0.6 ulp;
+ * x capped at -110 (the result is below 2^-150 there).  Elsewhere (SSE2)
+ * in double (AC_F32_VIA_F64): SELU_SA_D * vd_exp_lp (< 2^-33 + 2^-53)
+ * rounded once to float, < 0.5 ulp + 2^-8 ulp; x capped at -200 (the result
+ * is far below float's subnormals there; the double product never
+ * underflows).
  * float64: scale*alpha carried as SELU_SA_D + SELU_SA_LO_D (the pair's
  * error < 2^-106), times exp(x) = (p + pl) 2^n from vd_exp_parts, summed
  * with one rounding before the exact scaling by 2^n (|SA p| >= 0.5):
@@ -61,7 +66,21 @@ AC_INLINE vd selu_derivative_via_f64(vd x, const vd *p)
     vd e = vd_exp_lp(vd_max(vd_min(x, vd_zero()), vd_set1(-200.0)));
     return vd_select(vd_gt(x, vd_zero()), vd_set1(SELU_SCALE_D), vd_mul(vd_set1(SELU_SA_D), e));
 }
+#ifdef AC_EXPF_TABLE
+/* scale*alpha as a float pair: SELU_SA_F + SELU_SA_LO_F within 2^-48 relative */
+#define SELU_SA_F ((float)SELU_SA_D)
+#define SELU_SA_LO_F ((float)(SELU_SA_D - (double)(float)SELU_SA_D))
+AC_INLINE vf selu_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    const vf c = vf_set1(SELU_SA_F);
+    vf Pl, s, P = vf_expt_parts(vf_max(vf_min(x, vf_zero()), vf_set1(-110.0f)), vf_zero(), 0, 0, &Pl, &s);
+    vf v = vf_muladd(c, P, vf_muladd(c, Pl, vf_mul(vf_set1(SELU_SA_LO_F), P)));
+    return vf_select(vf_gt(x, vf_zero()), vf_set1((float)SELU_SCALE_D), vf_ldexp_floor(v, s));
+}
+#else
 AC_F32_VIA_F64(selu_derivative_f32, 0, selu_derivative_via_f64)
+#endif
 AC_INLINE vf selu_derivative_f32_inf(vf x, const vf *p)
 {
     (void)p;
