@@ -44,8 +44,9 @@ AC_FORWARD(celu, 1)
  * celu backward is elu_backward with input scale 1/alpha: the x <= 0
  * branch).  Limits: 0 at -inf, 1 at +inf.
  * float32 on FMA ISAs with a lane permute (AVX2, AVX-512), for alpha in
- * [2^-60, 2^60]: q = xn * (1/alpha) and its correction dq = (xn - q alpha)
- * * (1/alpha) (the residual by FMA), so the table-driven exp of vmath.h
+ * [2^-60, 2^60]: q = xn * ra with ra ~ 1/alpha to 2^-22 (vf_recip14 and a
+ * Newton step: no division), and its correction dq = (xn - q alpha) * ra
+ * (the residual by FMA, |dq| < 2 ulp(q)), so the table-driven exp of vmath.h
  * sees x/alpha to ~2^-40 absolute (|q| <= 104); e^(q + dq) = (P + Pl)
  * 2^floor(s) (~0.1 u), P + Pl rounded once and scaled exactly by
  * vf_ldexp_floor (rounding only where the result is subnormal): < 0.6 ulp.
@@ -79,7 +80,10 @@ AC_INLINE vf celu_derivative_f32(vf x, const vf *p)
     vf a = p[0];
     if (AC_UNLIKELY(mf_any(mf_or(vf_lt(a, vf_set1(0x1p-60f)), vf_gt(a, vf_set1(0x1p60f))))))
         return celu_derivative_f32_wide(x, p);
-    vf ra = vf_div(vf_set1(1.0f), a);
+    /* 1/alpha to ~2^-22 (estimate + Newton steps, no division in the loop):
+     * q need not be the rounded quotient, dq restores it */
+    vf ra = vf_recip14(a);
+    ra = vf_muladd(ra, vf_nmuladd(ra, a, vf_set1(1.0f)), ra);
     vf xn = vf_max(vf_min(x, vf_zero()), vf_mul(a, vf_set1(-104.0f)));
     xn = vf_select(vf_lt(vf_abs(xn), vf_mul(a, vf_set1(0x1p-30f))), vf_zero(), xn);
     vf q = vf_mul(xn, ra);
