@@ -199,25 +199,47 @@ def _backward_from_output(act, ufunc, grad_output, output, out, backend, func):
 
 
 def _reduce_to_shape(a, shape):
-    """Sum `a` over the axes a broadcast to `shape` would have stretched."""
+    """Sum `a` over the axes a broadcast to `shape` would have stretched, in
+    float64 with NumPy's pairwise summation: the summed axes are moved last
+    and made contiguous, so the reduction runs along one contiguous axis
+    (pairwise there: error ~log2(n) ulps of the sum of |terms|, where a plain
+    accumulation over strided axes grows like n)."""
+    import numpy as np
     shape = tuple(shape)
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and a.shape[lead + i] != 1)
-    return a.sum(axis=axes, keepdims=True).reshape(shape) if axes else a.reshape(shape)
+    if not axes:
+        return a.reshape(shape)
+    kept = tuple(i for i in range(a.ndim) if i not in axes)
+    moved = np.ascontiguousarray(np.transpose(a, kept + axes), dtype=np.float64)
+    total = moved.reshape(tuple(a.shape[i] for i in kept) + (-1,)).sum(axis=-1)
+    return total.reshape(shape)
 
 
 def _prelu_backward(act, ufunc, grad_output, x, weight, cast, out, backend):
-    """(grad_input, grad_weight): grad_weight = sum of grad * x where x <= 0,
-    reduced to weight's shape (torch's prelu backward for the weight)."""
+    """(grad_input, grad_weight), torch's prelu backward:
+    grad_input = grad * (x > 0 ? 1 : weight) (the C leaky_relu_backward kernel
+    with weight as an array parameter, one pass);
+    grad_weight = sum of grad * x over the elements with x <= 0 (NaN x
+    included), reduced over the axes weight was broadcast along, so it has
+    weight's shape.  The products are exact in float64 for float32 inputs and
+    the sum is pairwise in float64 (see _reduce_to_shape), rounded once to the
+    weight's dtype."""
+    import numpy as np
     if backend is None and _dispatch.c_is_default():
         gx = ufunc(grad_output, x, weight, out=out) if cast is None else ufunc(grad_output, x, weight, out=out,
                                                                                dtype=cast)
     else:
         gx = _dispatch.run_backward(act, ufunc, grad_output, x, cast, {"weight": weight}, out, backend)
-    import numpy as np
+    g64 = np.asarray(grad_output, dtype=np.float64)
+    x64 = np.asarray(x, dtype=np.float64)
+    full = np.broadcast_shapes(g64.shape, x64.shape, np.shape(weight))
+    contrib = np.zeros(np.broadcast_shapes(g64.shape, x64.shape))
     with np.errstate(all="ignore"):
-        contrib = np.where(np.asarray(x) > 0, 0, np.asarray(grad_output) * np.asarray(x))
-    gw = _reduce_to_shape(np.asarray(contrib, dtype=np.result_type(gx, weight)), np.shape(weight))
+        np.multiply(g64, x64, out=contrib, where=~(x64 > 0))
+    gw = _reduce_to_shape(np.broadcast_to(contrib, full), np.shape(weight))
+    with np.errstate(over="ignore"):
+        gw = gw.astype(np.result_type(gx, weight), copy=False)
     return gx, gw
 
 

@@ -21,7 +21,10 @@ def deriv(act, x, params, **kw):
 
 
 def backward(act, g, x, params, **kw):
-    return getattr(functional, f"{act.name}_backward")(g, x, **params, **kw)
+    """grad_input (prelu_backward also returns grad_weight, checked in
+    test_prelu_backward_weight_gradient)."""
+    r = getattr(functional, f"{act.name}_backward")(g, x, **params, **kw)
+    return r[0] if act.name == "prelu" else r
 
 
 @pytest.mark.parametrize("case", range(len(DCASES)), ids=DIDS)
@@ -96,11 +99,229 @@ def test_derivative_layouts_and_backends(case):
     np.testing.assert_allclose(deriv(act, xs, params), ref, rtol=5e-7, atol=1e-30, equal_nan=True)
 
 
-def test_kink_conventions_follow_torch():
-    checks = {
-        "relu": ([0.0], [0.0]),
-    }
-    for name, (xs, want) in checks.items():
-        act = actcore._registry.BY_NAME[name]
-        if act.c_derivatives:
-            np.testing.assert_array_equal(getattr(actcore, f"{name}_derivative")(np.array(xs)), want)
+# Derivative values at the break points, as torch 2.13's backward ops give
+# them (threshold_backward, hardtanh_backward, hardsigmoid_backward,
+# hardswish_backward, leaky_relu_backward, elu_backward; prelu, selu, celu
+# and softsign through autograd), checked with torch 2.13.0 on float32 and
+# float64 and written down here (the tests do not import torch).  Values are
+# the exact ones of torch's branch choice: where torch's arithmetic is
+# coarser (hardsigmoid's float64 1/6 is float(1/6) in torch; hardswish at
+# x = 1 gives float32 0.83333337 there), actcore returns the correctly
+# rounded value of the same branch.
+SELU_SA = 1.7580993408473768599402175208123  # scale * alpha
+TORCH_KINKS = [
+    ("relu", {}, [0.0, -0.0, 1.0, -1.0], [0.0, 0.0, 1.0, 0.0]),
+    ("relu6", {}, [0.0, -0.0, 6.0, 3.0, -1.0, 7.0], [0.0, 0.0, 0.0, 1.0, 0.0, 0.0]),
+    ("hardtanh", {"min_val": -1.0, "max_val": 1.0}, [-1.0, 1.0, 0.0, -2.0, 2.0], [0.0, 0.0, 1.0, 0.0, 0.0]),
+    ("hardtanh", {"min_val": 0.0, "max_val": 6.0}, [0.0, -0.0, 6.0, 3.0], [0.0, 0.0, 0.0, 1.0]),
+    ("hardsigmoid", {}, [-3.0, 3.0, 0.0, -4.0, 4.0, 2.0], [0.0, 0.0, 1 / 6, 0.0, 0.0, 1 / 6]),
+    ("hardswish", {}, [-3.0, 3.0, 0.0, -0.0, -4.0, 4.0, 1.0, -1.5], [0.0, 1.0, 0.5, 0.5, 0.0, 1.0, 5 / 6, 0.0]),
+    ("leaky_relu", {"negative_slope": 0.01}, [0.0, -0.0, -1.0, 1.0], [0.01, 0.01, 0.01, 1.0]),
+    ("prelu", {"weight": 0.25}, [0.0, -0.0, -1.0, 1.0], [0.25, 0.25, 0.25, 1.0]),
+    ("elu", {"alpha": 1.0}, [0.0, -0.0, 1.0], [1.0, 1.0, 1.0]),
+    ("elu", {"alpha": 2.0}, [0.0, -0.0, 1.0], [2.0, 2.0, 1.0]),
+    ("selu", {}, [0.0, -0.0, 1.0], [SELU_SA, SELU_SA, 1.0507009873554804934193349852946]),
+    ("celu", {"alpha": 2.0}, [0.0, -0.0, 1.0], [1.0, 1.0, 1.0]),
+    ("softsign", {}, [0.0, -0.0, 1.0, -3.0], [1.0, 1.0, 0.25, 0.0625]),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kink", range(len(TORCH_KINKS)), ids=[f"{k[0]}{k[1] or ''}" for k in TORCH_KINKS])
+def test_kink_conventions_follow_torch(kink, dtype, isa):
+    name, params, xs, want = TORCH_KINKS[kink]
+    act = actcore._registry.BY_NAME[name]
+    assert act.c_derivatives and (act.kinks or name == "softsign")  # softsign is smooth at 0
+    d = getattr(actcore, f"{name}_derivative")(np.array(xs * 8, dtype), **params)
+    np.testing.assert_array_equal(d, np.array(want * 8, dtype), err_msg=f"{name} {params}")
+    g = np.array([3.0] * len(xs) * 8, dtype)
+    b = getattr(actcore, f"{name}_backward")(g, np.array(xs * 8, dtype), **params)
+    if name == "prelu":
+        b = b[0]
+    np.testing.assert_array_equal(b, np.array(want * 8, dtype) * dtype(3.0), err_msg=f"{name} {params}")
+
+
+# -------------------------------------------------------------------------
+# float64 against mpmath (analytic derivatives, torch's branch at the kinks)
+# -------------------------------------------------------------------------
+def _mp_derivative(name, x, p):
+    mp = mpmath
+    x = mp.mpf(x)
+    if name == "elu":
+        return mp.mpf(1) if x > 0 else mp.mpf(p["alpha"]) * mp.exp(x)
+    if name == "selu":
+        scale = mp.mpf(actcore._registry.SELU_SCALE_STR)
+        return scale if x > 0 else scale * mp.mpf(actcore._registry.SELU_ALPHA_STR) * mp.exp(x)
+    if name == "celu":
+        return mp.mpf(1) if x > 0 else mp.exp(x / mp.mpf(p["alpha"]))
+    if name == "softsign":
+        return 1 / (1 + abs(x)) ** 2
+    if name == "hardswish":
+        return mp.mpf(0) if x <= -3 else (x / 3 + mp.mpf(1) / 2 if x < 3 else mp.mpf(1))
+    if name == "hardsigmoid":
+        return mp.mpf(1) / 6 if -3 < x < 3 else mp.mpf(0)
+    if name == "hardtanh":
+        return mp.mpf(1) if p["min_val"] < x < p["max_val"] else mp.mpf(0)
+    if name == "relu6":
+        return mp.mpf(1) if 0 < x < 6 else mp.mpf(0)
+    if name == "leaky_relu":
+        return mp.mpf(1) if x > 0 else mp.mpf(p["negative_slope"])
+    if name == "prelu":
+        return mp.mpf(1) if x > 0 else mp.mpf(p["weight"])
+    return None
+
+
+MP_DCASES = [c for c in DCASES if _mp_derivative(c[1].name, 1.0, rounded_params(c[2], np.float64)) is not None]
+
+
+@pytest.mark.parametrize("case", range(len(MP_DCASES)), ids=[c[0] for c in MP_DCASES])
+def test_derivative_float64_ulp_vs_mpmath(case, isa):
+    label, act, params = MP_DCASES[case]
+    p = rounded_params(params, np.float64)
+    mpmath.mp.dps = 40
+    rng = np.random.default_rng(25)
+    x = np.concatenate([rng.uniform(-40, 40, 400), -np.exp(rng.uniform(-745, 709, 200)),
+                        np.exp(rng.uniform(-745, 709, 100)), rng.uniform(-3.01, 3.01, 200),
+                        -1.5 + rng.uniform(-1e-6, 1e-6, 50), rng.uniform(-760, -700, 50),
+                        [0.0, -0.0, 3.0, -3.0, 6.0, 1.0, -1.0, 5e-324, -5e-324, 1.7e308, -1.7e308]])
+    d = deriv(act, x, params)
+    ref = np.array([float(_mp_derivative(act.name, v, p)) for v in x])
+    err = ulp_error(d, ref, np.float64)
+    i = int(np.argmax(err))
+    assert err[i] <= 4.0, f"{label} [{isa}]: {err[i]:.2f} ulp at x={x[i]!r}: {d[i]!r} vs {ref[i]!r}"
+
+
+# -------------------------------------------------------------------------
+# extreme parameters: float32 accuracy and flags hold for every scale
+# -------------------------------------------------------------------------
+# (float32 elu/celu take a float path for 2^-60 <= |alpha| <= 2^60 and a double one outside)
+EXTREME = [("elu", {"alpha": 1e30}), ("elu", {"alpha": 1e-30}), ("elu", {"alpha": -3.0}),
+           ("elu", {"alpha": 1e17}), ("elu", {"alpha": -1e-17}), ("celu", {"alpha": 1e-17}), ("celu", {"alpha": 1e17}),
+           ("celu", {"alpha": 1e-3}), ("celu", {"alpha": 1e3}), ("celu", {"alpha": 1e-30}), ("celu", {"alpha": 1e30}),
+           ("leaky_relu", {"negative_slope": 1e-38})]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", range(len(EXTREME)), ids=[f"{n}{p}" for n, p in EXTREME])
+def test_derivative_extreme_parameters(case, dtype, isa, single_thread):
+    name, params = EXTREME[case]
+    act = actcore._registry.BY_NAME[name]
+    if not act.c_derivatives:
+        pytest.skip("no C derivative")
+    x = dense_sample(dtype, 1 << 14, seed=26)
+    fi = np.finfo(dtype)
+    p = rounded_params(params, dtype)
+    if dtype == np.float64:  # the float64 reference rounds x/alpha: check against mpmath
+        x = x[::10]
+        mpmath.mp.dps = 40
+        ref = np.array([float(_mp_derivative(name, v, p)) for v in x])
+    else:
+        with np.errstate(all="ignore"):
+            ref = act.derivative(x.astype(np.float64), **p)
+    normal = np.isfinite(ref) & (np.abs(ref) >= 2 * float(fi.tiny)) & (np.abs(ref) <= float(fi.max) / 2)
+    with np.errstate(all="raise"):
+        d = deriv(act, x[normal], params)
+    err = ulp_error(d, ref[normal], dtype)
+    i = int(np.argmax(err))
+    assert err[i] <= (2.0 if dtype == np.float32 else 4.0), f"{name} {params}: {err[i]:.2f} ulp at x={x[normal][i]!r}"
+    with np.errstate(all="raise", under="ignore"):
+        deriv(act, x[ref == 0], params)
+
+
+# -------------------------------------------------------------------------
+# no spurious floating-point flags (as tests/test_flags.py, for f'(x) and
+# grad * f'(x) with grad = 1)
+# -------------------------------------------------------------------------
+def _first_raising(fn, xs, errstate):
+    for start in range(0, len(xs), 2048):
+        chunk = xs[start:start + 2048]
+        try:
+            with np.errstate(**errstate):
+                fn(chunk)
+        except FloatingPointError:
+            for v in chunk:
+                try:
+                    with np.errstate(**errstate):
+                        fn(np.full(40, v))
+                except FloatingPointError as exc:
+                    return v, str(exc)
+    return None
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", range(len(DCASES)), ids=DIDS)
+def test_derivative_no_spurious_flags(case, dtype, isa, single_thread):
+    from cases import adversarial
+    label, act, params = DCASES[case]
+    x = adversarial(dtype, 1 << 15, seed=27)
+    tiny = 1e-38 if dtype == np.float32 else 1e-307
+    x = np.concatenate([x, np.geomspace(tiny, 1e-20, 2000).astype(dtype), -np.geomspace(tiny, 1e-20, 2000).astype(dtype)])
+    fi = np.finfo(dtype)
+    with np.errstate(all="ignore"):
+        ref = act.derivative(x.astype(np.float64), **rounded_params(params, dtype))
+    normal = np.isfinite(ref) & (np.abs(ref) >= 2 * float(fi.tiny)) & (np.abs(ref) <= float(fi.max) * (1 - 4 * float(fi.eps)))
+    special = ~np.isfinite(x)
+    if act.name == "prelu":  # grad_input's kernel; grad_weight's sum may overflow legitimately here
+        bwd = lambda c: actcore.ufuncs.prelu_backward(np.ones_like(c), c, dtype(params["weight"]))  # noqa: E731
+    else:
+        bwd = lambda c: backward(act, np.ones_like(c), c, params)  # noqa: E731
+    for kind, fn in (("derivative", lambda c: deriv(act, c, params)), ("backward", bwd)):
+        bad = _first_raising(fn, np.concatenate([x[normal], x[special]]).astype(dtype), {"all": "raise"})
+        assert bad is None, f"{label} {kind} {dtype.__name__}: {bad[1]} at x={bad[0]!r}"
+        bad = _first_raising(fn, x[ref == 0].astype(dtype), {"all": "raise", "under": "ignore"})
+        assert bad is None, f"{label} {kind} {dtype.__name__}: {bad[1]} at x={bad[0]!r}"
+
+
+# -------------------------------------------------------------------------
+# prelu: (grad_input, grad_weight) against a float64 reference
+# -------------------------------------------------------------------------
+def _prelu_backward_ref(g, x, w):
+    g64, x64, w64 = (np.asarray(a, dtype=np.float64) for a in (g, x, w))
+    gx = np.where(x64 > 0, g64, g64 * w64)
+    contrib = np.broadcast_to(np.where(x64 > 0, 0.0, g64 * x64), gx.shape)
+    lead = contrib.ndim - w64.ndim
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(w64.shape) if n == 1 and contrib.shape[lead + i] != 1)
+    # exact float64 sum (math.fsum per output element)
+    moved = np.moveaxis(contrib, axes, tuple(range(contrib.ndim - len(axes), contrib.ndim)))
+    kept_shape = moved.shape[:moved.ndim - len(axes)]
+    flat = moved.reshape(kept_shape + (-1,))
+    import math
+    gw = np.array([math.fsum(row) for row in flat.reshape(-1, flat.shape[-1])]).reshape(kept_shape)
+    return gx, gw.reshape(w64.shape), np.abs(flat).sum(axis=-1).reshape(w64.shape)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shapes", [((8, 3, 20, 30), (3, 1, 1)), ((8, 3, 20, 30), ()), ((4000,), (1,)),
+                                    ((50, 7), (7,)), ((6,), (3, 1))], ids=str)
+def test_prelu_backward_weight_gradient(shapes, dtype, isa):
+    xs, ws = shapes
+    rng = np.random.default_rng(28)
+    x = (rng.standard_normal(xs) * 3).astype(dtype)
+    g = rng.standard_normal(xs).astype(dtype)
+    w = rng.uniform(-0.5, 0.5, ws).astype(dtype)
+    gx, gw = actcore.prelu_backward(g, x, w)
+    rgx, rgw, scale = _prelu_backward_ref(g, x, w)
+    assert gx.dtype == dtype and gw.dtype == dtype and gw.shape == np.shape(w)
+    assert gx.shape == rgx.shape
+    np.testing.assert_array_equal(gx, rgx.astype(dtype))  # one rounding of g*w: exact in float64 for float32
+    eps = float(np.finfo(dtype).eps)
+    # float32: exact products, float64 pairwise sum far below float32's half ulp (+ the final rounding);
+    # float64: each product rounds (eps/2) and the pairwise sum adds <= log2(n) eps of sum |terms|
+    n = x.size // max(1, np.size(w))
+    tol = (0.5 * eps * np.abs(rgw) + 1e-12 * scale) if dtype == np.float32 else \
+        (eps * np.abs(rgw) + (0.5 + np.log2(n)) * eps * scale)  # products' roundings + pairwise bound
+    assert np.all(np.abs(gw.astype(np.float64) - rgw) <= tol + 1e-300), (gw, rgw)
+    # gx from the C kernel equals the derivative kernel times grad
+    np.testing.assert_array_equal(gx, (g * actcore.prelu_derivative(x, w)).astype(dtype))
+
+
+def test_prelu_backward_nan_and_backends():
+    x = np.array([[-1.0, np.nan, 2.0], [0.0, -3.0, 1.0]], np.float32)
+    g = np.ones_like(x)
+    w = np.array([0.25, 0.5, 2.0], np.float32)
+    gx, gw = actcore.prelu_backward(g, x, w)
+    assert np.isnan(gx[0, 1]) and np.isnan(gw[1])
+    np.testing.assert_array_equal(gw[[0, 2]], np.array([-1.0, 0.0], np.float32))
+    gx_r, gw_r = actcore.prelu_backward(g, x, w, backend="reference")
+    np.testing.assert_array_equal(gx_r, gx)
+    np.testing.assert_array_equal(gw_r, gw)

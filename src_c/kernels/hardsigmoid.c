@@ -54,3 +54,26 @@ AC_INLINE vd hardsigmoid_f64_inf(vd x, const vd *p)
 }
 
 AC_FORWARD(hardsigmoid, 0)
+
+/* ---- derivative ------------------------------------------------------- */
+/* hardsigmoid'(x) = 1/6 on -3 < x < 3, else 0: the constant correctly
+ * rounded (float(1/6) = HSIG_C6, double 1.0/6.0), <= 0.5 ulp.  0 at x = +-3
+ * as torch's hardsigmoid_backward (strict inequalities).  (torch's float64
+ * kernel returns float(1/6) there, 2^-26 off; this one is the double 1/6.)
+ * Limits at +-inf: 0. */
+AC_INLINE vf hardsigmoid_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    mf in = mf_and(vf_gt(x, vf_set1(-3.0f)), vf_lt(x, vf_set1(3.0f)));
+    return vf_select(in, vf_set1(HSIG_C6), vf_zero());
+}
+AC_INLINE vf hardsigmoid_derivative_f32_inf(vf x, const vf *p) { return hardsigmoid_derivative_f32(x, p); }
+AC_INLINE vd hardsigmoid_derivative_f64(vd x, const vd *p)
+{
+    (void)p;
+    md in = md_and(vd_gt(x, vd_set1(-3.0)), vd_lt(x, vd_set1(3.0)));
+    return vd_select(in, vd_set1(1.0 / 6.0), vd_zero());
+}
+AC_INLINE vd hardsigmoid_derivative_f64_inf(vd x, const vd *p) { return hardsigmoid_derivative_f64(x, p); }
+
+AC_DERIVATIVES(hardsigmoid, 0)

@@ -75,3 +75,79 @@ AC_INLINE vd hardswish_f64_inf(vd x, const vd *p)
 }
 
 AC_FORWARD(hardswish, 0)
+
+/* ---- derivative ------------------------------------------------------- */
+/*
+ * hardswish'(x) = (2x + 3)/6 = x/3 + 1/2 on -3 < x < 3, 0 for x <= -3, 1
+ * for x >= 3: torch's hardswish_backward convention (checked on torch
+ * 2.13: 0 at x = -3 and 1 at x = 3, not the one-sided -1/2 and 3/2).
+ *
+ * (2x + 3)/6 is computed as the quotient of an exact pair, so the result
+ * is rounded about once even where it cancels (x near -1.5):
+ *   u = 2 xc (exact), t = u + 3 and its error tl = u - (t - 3): exact for
+ *   every u in (-6, 6) (|u| <= 3: Fast2Sum; u in [-6, -1.5]: t is exact by
+ *   Sterbenz, tl = 0; u > 3: t - 3 has fewer significant bits than t, and
+ *   u - (t - 3) is exact by Sterbenz);
+ *   q = t * c6, the remainder r = (t - 6q) + tl (t - 6q exact with FMA, or
+ *   with vmath.h's Dekker residual), result q + r*c6: < 0.5 ulp + ~2^-22 ulp.
+ * |x| < 2^-30 (float) / 2^-60 (double) is computed on 0: the result
+ * 1/2 + x/3 rounds to 1/2 there, and tl*c6 would underflow for tiny x.
+ * xc = clamp(x, -3, 3) keeps 2x from overflowing on lanes that select 0 / 1.
+ * Without FMA (SSE2) the float32 kernel computes in double
+ * (AC_F32_VIA_F64): 2x + 3 is exact there, the product with 1/6 rounds
+ * once in double, then once to float: < 0.5 ulp + 2^-28.
+ * Limits: 0 at -inf, 1 at +inf.
+ */
+#ifdef AC_HAVE_FMA
+AC_INLINE vf hardswish_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    vf xc = vf_clamp(x, -3.0f, 3.0f);
+    xc = vf_select(vf_lt(vf_abs(x), vf_set1(0x1p-30f)), vf_zero(), xc);
+    vf u = vf_add(xc, xc);
+    vf t = vf_add(u, vf_set1(3.0f));
+    vf tl = vf_sub(u, vf_sub(t, vf_set1(3.0f)));
+    vf q = vf_mul(t, vf_set1(HSW_C6));
+    vf r = vf_add(vf_nmuladd(q, vf_set1(6.0f), t), tl);
+    vf y = vf_muladd(r, vf_set1(HSW_C6), q);
+    y = vf_select(vf_ge(x, vf_set1(3.0f)), vf_set1(1.0f), y);
+    return vf_select(vf_le(x, vf_set1(-3.0f)), vf_zero(), y);
+}
+#else
+AC_INLINE vd hardswish_derivative_via_f64(vd x, const vd *p)
+{
+    (void)p;
+    vd xc = vd_clamp(x, -3.0, 3.0);
+    vd y = vd_mul(vd_add(vd_add(xc, xc), vd_set1(3.0)), vd_set1(1.0 / 6.0));
+    y = vd_select(vd_ge(x, vd_set1(3.0)), vd_set1(1.0), y);
+    return vd_select(vd_le(x, vd_set1(-3.0)), vd_zero(), y);
+}
+AC_F32_VIA_F64(hardswish_derivative_f32, 0, hardswish_derivative_via_f64)
+#endif
+AC_INLINE vf hardswish_derivative_f32_inf(vf x, const vf *p)
+{
+    (void)p;
+    return vf_select(vf_gt(x, vf_zero()), vf_set1(1.0f), vf_zero());
+}
+AC_INLINE vd hardswish_derivative_f64(vd x, const vd *p)
+{
+    (void)p;
+    const vd c6 = vd_set1(1.0 / 6.0);
+    vd xc = vd_clamp(x, -3.0, 3.0);
+    xc = vd_select(vd_lt(vd_abs(x), vd_set1(0x1p-60)), vd_zero(), xc);
+    vd u = vd_add(xc, xc);
+    vd t = vd_add(u, vd_set1(3.0));
+    vd tl = vd_sub(u, vd_sub(t, vd_set1(3.0)));
+    vd q = vd_mul(t, c6);
+    vd r = vd_add(vd_residual(q, vd_set1(6.0), t), tl);
+    vd y = vd_muladd(r, c6, q);
+    y = vd_select(vd_ge(x, vd_set1(3.0)), vd_set1(1.0), y);
+    return vd_select(vd_le(x, vd_set1(-3.0)), vd_zero(), y);
+}
+AC_INLINE vd hardswish_derivative_f64_inf(vd x, const vd *p)
+{
+    (void)p;
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), vd_zero());
+}
+
+AC_DERIVATIVES(hardswish, 0)

@@ -29,3 +29,21 @@ AC_INLINE vd leaky_relu_f64_inf(vd x, const vd *p)
 }
 
 AC_FORWARD(leaky_relu, 1)
+
+/* ---- derivative ------------------------------------------------------- */
+/* leaky_relu'(x) = 1 for x > 0, else s: exact (the parameter itself).  At
+ * x = 0 (either sign) it is s, as torch's leaky_relu_backward (x > 0 picks
+ * the gradient, everything else scales it).  Limits: s at -inf, 1 at +inf.
+ * prelu uses these kernels with its weight as an array parameter. */
+AC_INLINE vf leaky_relu_derivative_f32(vf x, const vf *p)
+{
+    return vf_select(vf_gt(x, vf_zero()), vf_set1(1.0f), p[0]);
+}
+AC_INLINE vf leaky_relu_derivative_f32_inf(vf x, const vf *p) { return leaky_relu_derivative_f32(x, p); }
+AC_INLINE vd leaky_relu_derivative_f64(vd x, const vd *p)
+{
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), p[0]);
+}
+AC_INLINE vd leaky_relu_derivative_f64_inf(vd x, const vd *p) { return leaky_relu_derivative_f64(x, p); }
+
+AC_DERIVATIVES(leaky_relu, 1)

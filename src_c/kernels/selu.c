@@ -11,6 +11,7 @@
  * tiny x, so nothing underflows.
  */
 #include "../kernel_template.h"
+#include "../vmath_lowprec.h"
 
 /* scale and scale*alpha, nearest doubles */
 #define SELU_SCALE_D 0x1.0cfabd6a91132p+0
@@ -36,3 +37,67 @@ AC_INLINE vd selu_f64_inf(vd x, const vd *p)
 }
 
 AC_FORWARD(selu, 0)
+
+/* ---- derivative ------------------------------------------------------- */
+/*
+ * selu'(x) = scale for x > 0, scale*alpha*exp(x) for x <= 0 (selu'(0) =
+ * scale*alpha, as torch's elu_backward: the x <= 0 branch).  Limits: 0 at
+ * -inf, scale at +inf.
+ * float32 on FMA ISAs with a lane permute (AVX2, AVX-512): vmath.h's
+ * table-driven exp, e^x = (P + Pl) 2^floor(s) (~0.1 u), times scale*alpha
+ * as a float pair, summed with one rounding (FMAs) and scaled exactly by
+ * vf_ldexp_floor (rounding only where the result is subnormal): < 0.6 ulp;
+ * x capped at -110 (the result is below 2^-150 there).  Elsewhere (SSE2)
+ * in double (AC_F32_VIA_F64): SELU_SA_D * vd_exp_lp (< 2^-33 + 2^-53)
+ * rounded once to float, < 0.5 ulp + 2^-8 ulp; x capped at -200 (the result
+ * is far below float's subnormals there; the double product never
+ * underflows).
+ * float64: scale*alpha carried as SELU_SA_D + SELU_SA_LO_D (the pair's
+ * error < 2^-106), times exp(x) = (p + pl) 2^n from vd_exp_parts, summed
+ * with one rounding before the exact scaling by 2^n (|SA p| >= 0.5):
+ * < 1 u.  x capped at -800 (vd_exp_parts' domain; the result is 0 there).
+ */
+/* scale*alpha - SELU_SA_D, nearest double (mpmath, 50 digits) */
+#define SELU_SA_LO_D 0x1.05161b045a1fep-56
+
+AC_INLINE vd selu_derivative_via_f64(vd x, const vd *p)
+{
+    (void)p;
+    vd e = vd_exp_lp(vd_max(vd_min(x, vd_zero()), vd_set1(-200.0)));
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(SELU_SCALE_D), vd_mul(vd_set1(SELU_SA_D), e));
+}
+#ifdef AC_EXPF_TABLE
+/* scale*alpha as a float pair: SELU_SA_F + SELU_SA_LO_F within 2^-48 relative */
+#define SELU_SA_F ((float)SELU_SA_D)
+#define SELU_SA_LO_F ((float)(SELU_SA_D - (double)(float)SELU_SA_D))
+AC_INLINE vf selu_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    const vf c = vf_set1(SELU_SA_F);
+    vf Pl, s, P = vf_expt_parts(vf_max(vf_min(x, vf_zero()), vf_set1(-110.0f)), vf_zero(), 0, 0, &Pl, &s);
+    vf v = vf_muladd(c, P, vf_muladd(c, Pl, vf_mul(vf_set1(SELU_SA_LO_F), P)));
+    return vf_select(vf_gt(x, vf_zero()), vf_set1((float)SELU_SCALE_D), vf_ldexp_floor(v, s));
+}
+#else
+AC_F32_VIA_F64(selu_derivative_f32, 0, selu_derivative_via_f64)
+#endif
+AC_INLINE vf selu_derivative_f32_inf(vf x, const vf *p)
+{
+    (void)p;
+    return vf_select(vf_gt(x, vf_zero()), vf_set1((float)SELU_SCALE_D), vf_zero());
+}
+AC_INLINE vd selu_derivative_f64(vd x, const vd *p)
+{
+    (void)p;
+    vd n, pl, pe = vd_exp_parts(vd_max(vd_min(x, vd_zero()), vd_set1(-800.0)), vd_zero(), &pl, &n);
+    vd lo = vd_muladd(vd_set1(SELU_SA_D), pl, vd_mul(vd_set1(SELU_SA_LO_D), pe));
+    vd y = vd_scale2(vd_muladd(vd_set1(SELU_SA_D), pe, lo), n);
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(SELU_SCALE_D), y);
+}
+AC_INLINE vd selu_derivative_f64_inf(vd x, const vd *p)
+{
+    (void)p;
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(SELU_SCALE_D), vd_zero());
+}
+
+AC_DERIVATIVES(selu, 0)

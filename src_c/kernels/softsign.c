@@ -16,3 +16,56 @@ AC_INLINE vd softsign_f64(vd x, const vd *p) { return softsign_core(x, p); }
 AC_INLINE vd softsign_f64_inf(vd x, const vd *p) { (void)p; return vd_copysign(vd_set1(1.0), x); }
 
 AC_FORWARD(softsign, 0)
+
+/* ---- derivative ------------------------------------------------------- */
+/*
+ * softsign'(x) = 1/(1 + |x|)^2, formed as r*r with r = 1/(1 + |x|): the
+ * square of 1 + |x| would overflow (float beyond 1.8e19, double beyond
+ * 1.3e154) where the result is still representable.  Limits: 0 at +-inf.
+ * float32 computes in double (AC_F32_VIA_F64): 1 + |x| is exact there for
+ * |x| < 2^29 (else within 2^-53), r from vd_recip40 (< 2^-40, no division on
+ * AVX-512), r*r rounded in double then to float: < 0.5 ulp + 2^-14 ulp.
+ * r*r in double never underflows for a float x (r >= 2^-128); float's
+ * rounding underflows only where the result is below FLT_MIN.
+ * float64: rounded about once.  d + dl = 1 + |x| exactly (Fast2Sum of
+ * max(1, |x|) and min(1, |x|)), r = 1/d with the exact remainder
+ * e = 1 - r d (FMA, or vmath.h's Dekker residual), so 1/(1 + |x|) =
+ * r (1 + c), c = e - dl r (dropped terms ~2^-106); then
+ * 1/(1 + |x|)^2 = rr + rrl + 2 rr c, rr + rrl = r*r exactly: one final
+ * rounding, < 0.5 u + 2^-50 u.
+ * |x| < 2^-60 is computed on 0 (the result 1 - 2|x| rounds to 1; the
+ * corrections would underflow).  |x| > 2^480 uses plain r*r (< 1.5 u;
+ * 1 + |x| = |x| to 2^-480 there), and the correction path computes on 1 in
+ * those lanes: rrl and rr c would underflow near |x| = 2^511, where r*r is
+ * still normal.  r*r underflows only where 1/x^2 is below DBL_MIN.
+ */
+AC_INLINE vd softsign_derivative_via_f64(vd x, const vd *p)
+{
+    (void)p;
+    vd r = vd_recip40(vd_add(vd_set1(1.0), vd_abs(x)));
+    return vd_mul(r, r);
+}
+AC_F32_VIA_F64(softsign_derivative_f32, 0, softsign_derivative_via_f64)
+AC_INLINE vf softsign_derivative_f32_inf(vf x, const vf *p) { (void)x; (void)p; return vf_zero(); }
+AC_INLINE vd softsign_derivative_f64(vd x, const vd *p)
+{
+    (void)p;
+    const vd one = vd_set1(1.0);
+    vd a = vd_abs(x);
+    a = vd_select(vd_lt(a, vd_set1(0x1p-60)), vd_zero(), a);
+    md big = vd_gt(a, vd_set1(0x1p480));
+    vd hi = vd_max(a, one), lo = vd_min(a, one);
+    vd d = vd_add(hi, lo);
+    vd dl = vd_sub(lo, vd_sub(d, hi));
+    vd r = vd_div(one, d);
+    /* correction path, on 1 in the big lanes */
+    vd rc = vd_select(big, one, r), dc = vd_select(big, one, d), dlc = vd_select(big, vd_zero(), dl);
+    vd e = vd_residual(rc, dc, one);
+    vd c = vd_nmuladd(dlc, rc, e);
+    vd rrl, rr = vd_two_prod(rc, rc, &rrl);
+    vd y = vd_add(rr, vd_muladd(vd_add(rr, rr), c, rrl));
+    return vd_select(big, vd_mul(r, r), y);
+}
+AC_INLINE vd softsign_derivative_f64_inf(vd x, const vd *p) { (void)x; (void)p; return vd_zero(); }
+
+AC_DERIVATIVES(softsign, 0)
