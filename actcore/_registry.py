@@ -140,6 +140,15 @@ def _sigmoid_slope(x):
     return e / (1.0 + e) ** 2
 
 
+def _silu_slope(t):
+    """d/dx x*sigmoid(x) at t = sigmoid(t) (1 + t sigmoid(-t)), e = exp(-|t|):
+    (1 + e (1 + t))/(1 + e)^2 for t > 0, e ((1 + t) + e)/(1 + e)^2 for t <= 0
+    (no s + t s (1 - s) cancellation in the tails; around the root
+    t0 = -1.2785, 1 + t is exact and only e's rounding remains)."""
+    e = np.exp(-np.abs(t))
+    return np.where(t > 0, 1.0 + e * (1.0 + t), e * ((1.0 + t) + e)) / (1.0 + e) ** 2
+
+
 def _softplus(t):
     """log1p(exp(t)) without overflow: max(t,0) + log1p(exp(-|t|))."""
     return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
@@ -395,7 +404,7 @@ ACTIVATIONS = (
         reference=lambda x: x * _sigmoid(QUICK_GELU_C * x),
         exact=lambda x: x * _mp_sigmoid(_mp().mpf(QUICK_GELU_C_STR) * x),
         limits=lambda: (0.0, math.inf),
-        derivative=lambda x: _sigmoid(QUICK_GELU_C * x) + QUICK_GELU_C * x * _sigmoid_slope(QUICK_GELU_C * x),
+        derivative=lambda x: _silu_slope(QUICK_GELU_C * x),
         derivative_limits=lambda: (0.0, 1.0),
         textbook=lambda x: x / (1 + np.exp(-1.702 * x)),
         torch=lambda torch, F, x: x * torch.sigmoid(1.702 * x),
@@ -411,8 +420,9 @@ ACTIVATIONS = (
         # x*sigmoid(beta x): the sigmoid kills the tail on the side where beta*x -> -inf
         limits=lambda beta: (np.where(np.asarray(beta) > 0, 0.0, -math.inf)[()],
                              np.where(np.asarray(beta) < 0, 0.0, math.inf)[()]),
-        derivative=lambda x, beta: _sigmoid(beta * x) + beta * x * _sigmoid_slope(beta * x),
+        derivative=lambda x, beta: _silu_slope(beta * x),
         derivative_limits=lambda beta: (np.where(np.asarray(beta) > 0, 0.0, np.where(np.asarray(beta) < 0, 1.0, 0.5))[()], np.where(np.asarray(beta) > 0, 1.0, np.where(np.asarray(beta) < 0, 0.0, 0.5))[()]),
+        c_derivatives=True,
         textbook=lambda x, beta: x / (1 + np.exp(-beta * x)),
         torch=lambda torch, F, x, beta: F.silu(x) if beta == 1.0 else x * torch.sigmoid(beta * x),
         onnx=lambda beta: ([("Sigmoid", ["X"], ["s"], {}), ("Mul", ["X", "s"], ["Y"], {})] if beta == 1.0 else
