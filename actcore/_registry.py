@@ -406,6 +406,7 @@ ACTIVATIONS = (
         limits=lambda: (0.0, math.inf),
         derivative=lambda x: _silu_slope(QUICK_GELU_C * x),
         derivative_limits=lambda: (0.0, 1.0),
+        c_derivatives=True,
         textbook=lambda x: x / (1 + np.exp(-1.702 * x)),
         torch=lambda torch, F, x: x * torch.sigmoid(1.702 * x),
         onnx=lambda: [("Mul", ["X", "c"], ["t"], {"_consts": {"c": QUICK_GELU_C}}),
