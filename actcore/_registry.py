@@ -392,6 +392,7 @@ ACTIVATIONS = (
             _sigmoid(_gelu_tanh_arg(x)) + np.clip(x, -1e3, 1e3) * 2.0 * SQRT_2_OVER_PI
             * (1.0 + 3 * GELU_TANH_C * np.clip(x, -1e3, 1e3) ** 2) * _sigmoid_slope(_gelu_tanh_arg(x))),
         derivative_limits=lambda approximate: (0.0, 1.0),
+        c_derivatives=True,
         textbook=lambda x, approximate: (
             0.5 * x * (1 + _erf_or_erfc("erf")(x / math.sqrt(2))) if approximate == "none"
             else 0.5 * x * (1 + np.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_C * x**3)))),

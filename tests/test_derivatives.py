@@ -161,9 +161,9 @@ MP_DERIVATIVES = {
     "tanh": lambda x, p: 1 / mpmath.cosh(x) ** 2,
     "silu": lambda x, p: _mp_silu_slope(mpmath.mpf(p["beta"]) * x),
     "quick_gelu": lambda x, p: _mp_silu_slope(mpmath.mpf(actcore._registry.QUICK_GELU_C_STR) * x),
-    "gelu": lambda x, p: (mpmath.erfc(-x / mpmath.sqrt(2)) / 2 + x * mpmath.exp(-x * x / 2) / mpmath.sqrt(2 * mpmath.pi)
+    "gelu": lambda x, p: (mpmath.mpf(x > 0) if abs(x) > 1e4 else mpmath.erfc(-x / mpmath.sqrt(2)) / 2 + x * mpmath.exp(-x * x / 2) / mpmath.sqrt(2 * mpmath.pi)
                           if p["approximate"] == "none" else
-                          _mp_gelu_tanh_slope(x)),
+                          mpmath.mpf(x > 0) if abs(x) > 1e4 else _mp_gelu_tanh_slope(x)),
 }
 
 
