@@ -1055,7 +1055,6 @@ AC_INLINE vd gelu_derivative_f64_inf(vd x, const vd *p)
  * F = (p + pl) M (h + l) rounded once, then scaled by 2^n (capped at 2^-80
  * for x > 0).  a is capped at 22 (|F| < 2^-1100) and taken as 0 below
  * 2^-400 (F = 1/2).  Root window |x - x0| < 1/16, fit gelu_tanh_d_root_f64.
- * float32: the same on the widened x, rounded once.
  */
 AC_INLINE vd gelu_tanh_derivative_f64(vd x, const vd *p)
 {
@@ -1117,7 +1116,90 @@ AC_INLINE vd gelu_tanh_derivative_f64_inf(vd x, const vd *p)
     (void)p;
     return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), vd_zero());
 }
-AC_F32_VIA_F64(gelu_tanh_derivative_f32, 0, gelu_tanh_derivative_f64)
+
+/*
+ * gelu_tanh' float32: the float64 scheme in float pairs.  T + Tl and
+ * A + Al = a T' as the forward's slow path forms T (~2^-44 relative; T
+ * reaches 112, A enters the cancelling bracket), e = exp(-T - Tl) =
+ * (P + Pl) 2^k (table exp on FMA ISAs, ~0.1 u; polynomial exp on SSE2),
+ * 1 + e = d + dl, 1/(1 + e) = y0 + c (~2^-28), its square h + l,
+ * M = 1 - A + e = Mh + Ml (two-sums), F = (P + Pl) M (h + l) rounded once,
+ * scaled by 2^k last (capped at 2^-40 for x > 0).  a is capped at 11
+ * (|F| < 2^-154) and taken as 0 below 2^-30 (F = 1/2 - 0.8 a).  Root window
+ * |x - x0| < 1/4: d Q(d), fit gelu_tanh_d_root_f32 (degree 7), in vectors
+ * that have such a lane.  < 1.5 ulp.
+ */
+#define GELU_TANH_D_X0_HI_F -0x1.8142ap-1f /* fit gelu_tanh_d_root_f32: root, hi + lo; Q(0) = C0 + C0_LO */
+#define GELU_TANH_D_X0_LO_F 0x1.85a06cp-27f
+#define GELU_TANH_D_C0_F 0x1.b8bacep-2f
+#define GELU_TANH_D_C0_LO_F -0x1.a32e08p-27f
+AC_INLINE vf gelu_tanh_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    const vf one = vf_set1(1.0f);
+    vf am = vf_min(vf_abs(x), vf_set1(11.0f));
+    vf a = vf_select(vf_lt(am, vf_set1(0x1p-30f)), vf_zero(), am);
+    vf sl, sh = vf_two_prod(a, a, &sl);
+    vf pl, ph = vf_two_prod(vf_set1(GELU_K1_F), sh, &pl); /* K1 a^2 */
+    pl = vf_muladd(vf_set1(GELU_K1_F), sl, pl);
+    pl = vf_muladd(vf_set1(GELU_K1L_F), sh, pl);
+    vf wl, wh = gelu_two_sum_f32(vf_set1(GELU_K0_F), ph, &wl);
+    wl = vf_add(wl, vf_add(pl, vf_set1(GELU_K0L_F)));
+    vf tl, th = vf_two_prod(a, wh, &tl);
+    tl = vf_muladd(a, wl, tl);
+    vf p3l, p3h = vf_two_prod(vf_set1(3.0f), ph, &p3l); /* A = a (K0 + 3 K1 a^2) */
+    p3l = vf_muladd(vf_set1(3.0f), pl, p3l);
+    vf vl, vh = gelu_two_sum_f32(vf_set1(GELU_K0_F), p3h, &vl);
+    vl = vf_add(vl, vf_add(p3l, vf_set1(GELU_K0L_F)));
+    vf Al, Ah = vf_two_prod(a, vh, &Al);
+    Al = vf_muladd(a, vl, Al);
+    vf Pl, k, P, y0;
+#ifdef AC_EXPF_TABLE
+    vf s;
+    P = vf_expt_parts(vf_neg(th), vf_neg(tl), 1, 0, &Pl, &s);
+    k = vf_floor(s);
+#else
+    P = vf_exp_parts(vf_neg(th), vf_neg(tl), &Pl, &k);
+#endif
+    vf S = vf_pow2i(vf_max(k, vf_set1(-40.0f)));
+    vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
+    vf d = vf_add(one, E);
+    vf dl = vf_add(vf_add(vf_sub(one, d), E), El);
+#ifdef AC_EXPF_TABLE
+    y0 = vf_recip14(d);
+#else
+    y0 = vf_div(one, d);
+#endif
+    vf c = vf_mul(vf_nmuladd(y0, dl, vf_residual(y0, d, one)), y0);
+    vf l0, h = vf_two_prod(y0, y0, &l0);
+    vf l = vf_muladd(vf_add(y0, y0), c, l0);
+    vf ul, u = gelu_two_sum_f32(one, vf_neg(Ah), &ul);
+    ul = vf_sub(ul, Al);
+    vf Ml, Mh = gelu_two_sum_f32(u, E, &Ml);
+    Ml = vf_add(Ml, vf_add(ul, El));
+    vf vvl, vv = vf_two_prod(P, Mh, &vvl);
+    vf w = vf_add(vvl, vf_muladd(P, Ml, vf_mul(Pl, Mh)));
+    vf Fu = vf_fma_accurate(vv, h, vf_muladd(vv, l, vf_mul(w, h)));
+    mf neg = vf_le(x, vf_zero());
+    vf F = vf_scale2(Fu, vf_select(neg, k, vf_max(k, vf_set1(-40.0f))));
+    vf y = vf_select(neg, F, vf_sub(one, F));
+    vf dh = vf_sub(x, vf_set1(GELU_TANH_D_X0_HI_F)); /* exact in the window */
+    mf root = vf_lt(vf_abs(dh), vf_set1(0.25f));
+    if (AC_UNLIKELY(mf_any(root))) {
+        vf dhc = vf_clamp(dh, -0.25f, 0.25f);
+        vf dd = vf_sub(dhc, vf_set1(GELU_TANH_D_X0_LO_F));
+        vf qq = vf_muladd(vf_set1(-0x1.34db8p-9f), dd, vf_set1(0x1.514d1p-8f)); /* fit gelu_tanh_d_root_f32 */
+        qq = vf_muladd(qq, dd, vf_set1(0x1.4264ccp-6f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.1037f2p-6f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.d2b75p-4f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.02965p-6f));
+        qq = vf_muladd(qq, dd, vf_set1(0x1.8cd1a2p-2f));
+        vf rest = vf_muladd(dhc, vf_set1(GELU_TANH_D_C0_LO_F), vf_set1(-GELU_TANH_D_X0_LO_F * GELU_TANH_D_C0_F));
+        vf yroot = vf_fma_accurate(dhc, vf_set1(GELU_TANH_D_C0_F), vf_muladd(dd, vf_mul(dd, qq), rest));
+        y = vf_select(root, yroot, y);
+    }
+    return y;
+}
 AC_INLINE vf gelu_tanh_derivative_f32_inf(vf x, const vf *p)
 {
     (void)p;
