@@ -140,6 +140,15 @@ def _sigmoid_slope(x):
     return e / (1.0 + e) ** 2
 
 
+def _silu_slope(t):
+    """d/dx x*sigmoid(x) at t = sigmoid(t) (1 + t sigmoid(-t)), e = exp(-|t|):
+    (1 + e (1 + t))/(1 + e)^2 for t > 0, e ((1 + t) + e)/(1 + e)^2 for t <= 0
+    (no s + t s (1 - s) cancellation in the tails; around the root
+    t0 = -1.2785, 1 + t is exact and only e's rounding remains)."""
+    e = np.exp(-np.abs(t))
+    return np.where(t > 0, 1.0 + e * (1.0 + t), e * ((1.0 + t) + e)) / (1.0 + e) ** 2
+
+
 def _softplus(t):
     """log1p(exp(t)) without overflow: max(t,0) + log1p(exp(-|t|))."""
     return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
@@ -246,6 +255,7 @@ ACTIVATIONS = (
         derivative=_sigmoid_slope,
         derivative_limits=lambda: (0.0, 0.0),
         output_derivative=lambda y: y * (1.0 - y),
+        c_derivatives=True,
         textbook=lambda x: 1 / (1 + np.exp(-x)),
         torch=lambda torch, F, x: torch.sigmoid(x),
         onnx=lambda: [("Sigmoid", ["X"], ["Y"], {})],
@@ -258,7 +268,8 @@ ACTIVATIONS = (
         odd=True,
         derivative=lambda x: 4.0 * np.exp(-2 * np.abs(x)) / (1.0 + np.exp(-2 * np.abs(x))) ** 2,
         derivative_limits=lambda: (0.0, 0.0),
-        output_derivative=lambda y: 1.0 - y * y,
+        output_derivative=lambda y: (1.0 - np.abs(y)) * (1.0 + np.abs(y)),  # no 1 - y*y cancellation
+        c_derivatives=True,
         textbook=lambda x: (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x)),
         torch=lambda torch, F, x: torch.tanh(x),
         onnx=lambda: [("Tanh", ["X"], ["Y"], {})],
@@ -387,6 +398,7 @@ ACTIVATIONS = (
             _sigmoid(_gelu_tanh_arg(x)) + np.clip(x, -1e3, 1e3) * 2.0 * SQRT_2_OVER_PI
             * (1.0 + 3 * GELU_TANH_C * np.clip(x, -1e3, 1e3) ** 2) * _sigmoid_slope(_gelu_tanh_arg(x))),
         derivative_limits=lambda approximate: (0.0, 1.0),
+        c_derivatives=True,
         textbook=lambda x, approximate: (
             0.5 * x * (1 + _erf_or_erfc("erf")(x / math.sqrt(2))) if approximate == "none"
             else 0.5 * x * (1 + np.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_C * x**3)))),
@@ -399,8 +411,9 @@ ACTIVATIONS = (
         reference=lambda x: x * _sigmoid(QUICK_GELU_C * x),
         exact=lambda x: x * _mp_sigmoid(_mp().mpf(QUICK_GELU_C_STR) * x),
         limits=lambda: (0.0, math.inf),
-        derivative=lambda x: _sigmoid(QUICK_GELU_C * x) + QUICK_GELU_C * x * _sigmoid_slope(QUICK_GELU_C * x),
+        derivative=lambda x: _silu_slope(QUICK_GELU_C * x),
         derivative_limits=lambda: (0.0, 1.0),
+        c_derivatives=True,
         textbook=lambda x: x / (1 + np.exp(-1.702 * x)),
         torch=lambda torch, F, x: x * torch.sigmoid(1.702 * x),
         onnx=lambda: [("Mul", ["X", "c"], ["t"], {"_consts": {"c": QUICK_GELU_C}}),
@@ -415,8 +428,9 @@ ACTIVATIONS = (
         # x*sigmoid(beta x): the sigmoid kills the tail on the side where beta*x -> -inf
         limits=lambda beta: (np.where(np.asarray(beta) > 0, 0.0, -math.inf)[()],
                              np.where(np.asarray(beta) < 0, 0.0, math.inf)[()]),
-        derivative=lambda x, beta: _sigmoid(beta * x) + beta * x * _sigmoid_slope(beta * x),
+        derivative=lambda x, beta: _silu_slope(beta * x),
         derivative_limits=lambda beta: (np.where(np.asarray(beta) > 0, 0.0, np.where(np.asarray(beta) < 0, 1.0, 0.5))[()], np.where(np.asarray(beta) > 0, 1.0, np.where(np.asarray(beta) < 0, 0.0, 0.5))[()]),
+        c_derivatives=True,
         textbook=lambda x, beta: x / (1 + np.exp(-beta * x)),
         torch=lambda torch, F, x, beta: F.silu(x) if beta == 1.0 else x * torch.sigmoid(beta * x),
         onnx=lambda beta: ([("Sigmoid", ["X"], ["s"], {}), ("Mul", ["X", "s"], ["Y"], {})] if beta == 1.0 else

@@ -7,7 +7,7 @@ import pytest
 import actcore
 from actcore import functional
 from actcore.accuracy import dense_sample, ulp_error
-from cases import CASES, rounded_params
+from cases import CASES, adversarial, rounded_params
 
 DCASES = [c for c in CASES if c[1].c_derivatives]
 DIDS = [c[0] for c in DCASES]
@@ -255,7 +255,8 @@ def test_derivative_no_spurious_flags(case, dtype, isa, single_thread):
     label, act, params = DCASES[case]
     x = adversarial(dtype, 1 << 15, seed=27)
     tiny = 1e-38 if dtype == np.float32 else 1e-307
-    x = np.concatenate([x, np.geomspace(tiny, 1e-20, 2000).astype(dtype), -np.geomspace(tiny, 1e-20, 2000).astype(dtype)])
+    x = np.concatenate([x, np.geomspace(tiny, 1e-20, 2000).astype(dtype), -np.geomspace(tiny, 1e-20, 2000).astype(dtype),
+                        np.linspace(-800, 800, 4001).astype(dtype)])
     fi = np.finfo(dtype)
     with np.errstate(all="ignore"):
         ref = act.derivative(x.astype(np.float64), **rounded_params(params, dtype))
@@ -325,3 +326,75 @@ def test_prelu_backward_nan_and_backends():
     gx_r, gw_r = actcore.prelu_backward(g, x, w, backend="reference")
     np.testing.assert_array_equal(gx_r, gx)
     np.testing.assert_array_equal(gw_r, gw)
+
+
+def _mp_sig(t):
+    return 1 / (1 + mpmath.exp(-t))
+
+
+def _mp_silu_slope(t):
+    return _mp_sig(t) + t * _mp_sig(t) * _mp_sig(-t)
+
+
+# f'(x) in mpmath, analytic (the definitions' derivatives), for the float64 check
+MP_DERIVATIVES = {
+    "sigmoid": lambda x, p: _mp_sig(x) * _mp_sig(-x),
+    "tanh": lambda x, p: 1 / mpmath.cosh(x) ** 2,
+    "silu": lambda x, p: _mp_silu_slope(mpmath.mpf(p["beta"]) * x),
+    "quick_gelu": lambda x, p: _mp_silu_slope(mpmath.mpf(actcore._registry.QUICK_GELU_C_STR) * x),
+    "gelu": lambda x, p: (mpmath.mpf(x > 0) if abs(x) > 1e4 else mpmath.erfc(-x / mpmath.sqrt(2)) / 2 + x * mpmath.exp(-x * x / 2) / mpmath.sqrt(2 * mpmath.pi)
+                          if p["approximate"] == "none" else
+                          mpmath.mpf(x > 0) if abs(x) > 1e4 else _mp_gelu_tanh_slope(x)),
+}
+
+
+def _mp_gelu_tanh_slope(x):
+    c = mpmath.mpf(actcore._registry.GELU_TANH_C_STR)
+    k = 2 * mpmath.sqrt(2 / mpmath.pi)
+    t = k * (x + c * x ** 3)
+    return _mp_sig(t) + x * k * (1 + 3 * c * x * x) * _mp_sig(t) * _mp_sig(-t)
+
+
+MCASES = [i for i, c in enumerate(DCASES) if c[1].name in MP_DERIVATIVES]
+
+
+@pytest.mark.parametrize("case", MCASES, ids=[DIDS[i] for i in MCASES])
+def test_derivative_float64_vs_mpmath(case, isa):
+    """float64 f'(x) within 4 ulp of the mpmath derivative, tails included
+    (relative accuracy where f' is tiny: no 1 - s or 1 - tanh^2 cancellation)."""
+    label, act, params = DCASES[case]
+    mpmath.mp.dps = 40
+    rng = np.random.default_rng(25)
+    x = np.concatenate([rng.uniform(-40, 40, 300), rng.uniform(-3, 3, 200), rng.uniform(-800, 800, 100),
+                        np.sign(rng.standard_normal(100)) * np.exp(rng.uniform(-700, 700, 100)),
+                        [-8.0, -20.0, -30.0, 20.0, 30.0, 0.0, -0.0, 1e-300, -1e-300]])
+    d = deriv(act, x, params)
+    ref = np.array([float(MP_DERIVATIVES[act.name](mpmath.mpf(float(v)), params)) for v in x])
+    err = ulp_error(d, ref, np.float64)
+    i = int(np.argmax(err))
+    assert err[i] <= 4.0, f"{label} [{isa}]: {err[i]:.2f} ulp at x={x[i]!r}: {d[i]!r} vs {ref[i]!r}"
+
+
+OCASES = [i for i, c in enumerate(DCASES) if c[1].output_derivative is not None]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", OCASES, ids=[DIDS[i] for i in OCASES])
+def test_backward_from_output(case, dtype, isa):
+    """backward(grad, output=y) = grad * f'(x) computed from y (torch's
+    sigmoid_backward / tanh_backward): within 2 ulp of the float64 formula on
+    the same y, and it agrees with the x form where y carries the information."""
+    label, act, params = DCASES[case]
+    x = dense_sample(dtype, 1 << 16, seed=26)
+    x = x[np.abs(x) < 30]
+    y = getattr(functional, act.name)(x)
+    g = np.random.default_rng(27).standard_normal(x.size).astype(dtype)
+    b = getattr(functional, f"{act.name}_backward")(g, output=y)
+    ref = g.astype(np.float64) * act.output_derivative(y.astype(np.float64))
+    err = ulp_error(b, ref, dtype)
+    i = int(np.argmax(err))
+    assert err[i] <= 2.0, f"{label} [{isa}]: {err[i]:.2f} ulp at y={y[i]!r}"
+    with pytest.raises(ValueError):
+        getattr(functional, f"{act.name}_backward")(g, x, output=y)
+    xs = np.array([np.nan, 0.0, 1.0], dtype)
+    assert np.isnan(getattr(functional, f"{act.name}_backward")(np.ones_like(xs), output=xs)[0])

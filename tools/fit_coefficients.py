@@ -141,7 +141,82 @@ FITS = {
     "mish_d_root_f64": Fit("mish'(x0 + d) = d*Q(d), |d| <= 1/4",
                            lambda d: _mish_d_over_d(d), lambda d: 1 / _mish_d_over_d(d),
                            -0.25, 0.25, tuple(range(0, 14)), "f64", lambda c: _print_mish_root(c[0])),
+    # The same scheme for the other derivatives with a root (where two terms
+    # of opposite sign cancel): f'(r0 + d) = d*Q(d) around the root r0, d
+    # taken from a double-double (float: float-float) r0, error relative to
+    # f'.  silu'(x) = g(beta x) with g(t) = sigmoid(t) (1 + t sigmoid(-t))
+    # (quick_gelu: beta = 1.702), root t0 = -1.27846...: 1 + t + e^t = 0.
+    # gelu'(x) = Phi(x) + x phi(x), root -0.75179...; gelu_tanh' likewise.
+    "silu_d_root_f32": Fit("g(t0 + d) = d*Q(d), g(t) = sigmoid(t) (1 + t sigmoid(-t)), |d| <= 1/32",
+                           lambda d: _root_over_d("silu", d), lambda d: 1 / _root_over_d("silu", d),
+                           -1.0 / 32, 1.0 / 32, tuple(range(0, 4)), "f32", lambda c: _print_root("silu", c[0], "f32")),
+    "silu_d_root_f64": Fit("g(t0 + d) = d*Q(d), g(t) = sigmoid(t) (1 + t sigmoid(-t)), |d| <= 1/32",
+                           lambda d: _root_over_d("silu", d), lambda d: 1 / _root_over_d("silu", d),
+                           -1.0 / 32, 1.0 / 32, tuple(range(0, 9)), "f64", lambda c: _print_root("silu", c[0], "f64")),
+    "gelu_d_root_f32": Fit("gelu'(x0 + d) = d*Q(d), gelu'(x) = Phi(x) + x phi(x), |d| <= 1/2",
+                           lambda d: _root_over_d("gelu", d), lambda d: 1 / _root_over_d("gelu", d),
+                           -0.5, 0.5, tuple(range(0, 10)), "f32", lambda c: _print_root("gelu", c[0], "f32")),
+    "gelu_d_root_f64": Fit("gelu'(x0 + d) = d*Q(d), gelu'(x) = Phi(x) + x phi(x), |d| <= 1/4",
+                           lambda d: _root_over_d("gelu", d), lambda d: 1 / _root_over_d("gelu", d),
+                           -0.25, 0.25, tuple(range(0, 14)), "f64", lambda c: _print_root("gelu", c[0], "f64")),
+    "gelu_tanh_d_root_f32": Fit("gelu_tanh'(x0 + d) = d*Q(d), |d| <= 1/4",
+                                lambda d: _root_over_d("gelu_tanh", d), lambda d: 1 / _root_over_d("gelu_tanh", d),
+                                -0.25, 0.25, tuple(range(0, 8)), "f32",
+                                lambda c: _print_root("gelu_tanh", c[0], "f32")),
+    "gelu_tanh_d_root_f64": Fit("gelu_tanh'(x0 + d) = d*Q(d), |d| <= 1/16",
+                                lambda d: _root_over_d("gelu_tanh", d), lambda d: 1 / _root_over_d("gelu_tanh", d),
+                                -1.0 / 16, 1.0 / 16, tuple(range(0, 11)), "f64",
+                                lambda c: _print_root("gelu_tanh", c[0], "f64")),
 }
+
+
+def _sig(t):
+    return 1 / (1 + mp.exp(-t))
+
+
+def _gelu_tanh_d(x):
+    k0 = 2 * mp.sqrt(2 / mp.pi)
+    c = mp.mpf("0.044715")
+    t = k0 * (x + c * x**3)
+    return _sig(t) + x * k0 * (1 + 3 * c * x * x) * _sig(t) * _sig(-t)
+
+
+# derivative with a root: (f', starting guess for the root)
+_ROOT_FUNCS = {
+    "silu": (lambda t: _sig(t) * (1 + t * _sig(-t)), "-1.278"),
+    "gelu": (lambda x: mp.erfc(-x / mp.sqrt(2)) / 2 + x * mp.exp(-x * x / 2) / mp.sqrt(2 * mp.pi), "-0.7518"),
+    "gelu_tanh": (_gelu_tanh_d, "-0.7517"),
+}
+_ROOTS = {}
+
+
+def _root(name):
+    if name not in _ROOTS:
+        f, guess = _ROOT_FUNCS[name]
+        with mp.workdps(80):
+            _ROOTS[name] = mp.findroot(f, mp.mpf(guess))
+    return _ROOTS[name]
+
+
+def _root_over_d(name, d):
+    """f'(r0 + d)/d, and its limit f''(r0) at d = 0."""
+    f = _ROOT_FUNCS[name][0]
+    with mp.workdps(mp.mp.dps + 30):
+        r0 = _root(name)
+        if abs(d) < mp.mpf("1e-40"):
+            return mp.diff(f, r0)
+        return f(r0 + d) / d
+
+
+def _print_root(name, c0, precision):
+    """The root as hi + lo and c0 as hi + lo, in the kernel's precision."""
+    rnd = (lambda v: mp.mpf(float(np.float32(float(v))))) if precision == "f32" else (lambda v: mp.mpf(float(v)))
+    r0 = _root(name)
+    hi = rnd(r0)
+    lo = rnd(r0 - hi)
+    c0h = rnd(c0)
+    print(f"    /* root = {mp.nstr(r0, 25)} = {_literal(hi, precision)} + {_literal(lo, precision)} */")
+    print(f"    /* c0 = {_literal(c0h, precision)} + {_literal(rnd(c0 - c0h), precision)} */")
 
 
 _LN2_F = mp.mpf(float(np.float32(float(mp.log(2)))))

@@ -850,3 +850,361 @@ AC_INLINE vd gelu_tanh_f64_inf(vd x, const vd *p) { (void)p; return vd_max(x, vd
 
 AC_FORWARD(gelu, 0)
 AC_FORWARD(gelu_tanh, 0)
+
+/* ======================================================================== */
+/* derivatives                                                              */
+/* ======================================================================== */
+/*
+ * Both forms have f'(x) + f'(-x) = 1 (Phi(x) + Phi(-x) = 1, x phi(x) odd;
+ * likewise sigmoid(t) + sigmoid(-t) with t odd), so with a = |x| and
+ * F(a) = f'(-a):
+ *     f'(x) = F(a)  (x <= 0),    1 - F(a)  (x > 0)
+ * F <= 1/2, so 1 - F >= 1/2 never cancels; F < 0 for a beyond the root and
+ * F -> 0- in the tail, where it must stay relative-accurate down to where it
+ * underflows (F is scaled by its 2^k last; for x > 0 the scale is capped
+ * where F no longer changes 1 - F).
+ *  gelu:      F = Phi(-a) - a phi(a) = e^(-a^2/2) (R(a) - a C),
+ *             R(a) = Phi(-a) e^(a^2/2) (the forward's R tables), C = 1/sqrt(2 pi)
+ *  gelu_tanh: F = e (1 + e - a T')/(1 + e)^2, e = exp(-T), T = a (K0 + K1 a^2),
+ *             T' = K0 + 3 K1 a^2
+ * The bracket vanishes at the root x0 (gelu -0.75179, gelu_tanh -0.75246):
+ * around it the errors of R or e grow, relative to F, as 1/|x - x0|, so
+ * there F(x0 + d) = d Q(d) with d = (x - X0_HI) - X0_LO (x - X0_HI exact,
+ * Sterbenz or same binade), Q from the fits gelu_d_root_* /
+ * gelu_tanh_d_root_f64 with Q(0) = C0 + C0_LO: d C0 rounded once, the rest
+ * a correction: < 1 ulp up to the root.  Outside the window the bracket's
+ * inputs are amplified by at most ~2 (gelu, |d| >= 1/4), ~6 (gelu_tanh
+ * f64, 1/16; there e, from vmath.h's exp with its low part, is good to
+ * ~2^-56).
+ */
+#define GELU_ISQ2PI_F 0x1.988454p-2f /* 1/sqrt(2 pi) = C_F + CL_F */
+#define GELU_ISQ2PI_L_F -0x1.857936p-27f
+#define GELU_ISQ2PI_D 0x1.9884533d43651p-2
+#define GELU_ISQ2PI_L_D -0x1.cbc0d30ebfd15p-56
+#define GELU_D_X0_HI_F -0x1.80ead2p-1f /* fit gelu_d_root_f32: root, hi + lo; Q(0) = C0 + C0_LO */
+#define GELU_D_X0_LO_F 0x1.a03fd4p-27f
+#define GELU_D_C0_F 0x1.b9d99p-2f
+#define GELU_D_C0_LO_F -0x1.5f91ccp-28f
+#define GELU_D_X0_HI_D -0x1.80ead197f00b4p-1 /* fit gelu_d_root_f64 */
+#define GELU_D_X0_LO_D 0x1.13e74c58cada8p-56
+#define GELU_D_C0_LO_D 0x1.fc697907ca7edp-56
+#define GELU_TANH_D_X0_HI_D -0x1.81429f9e97e4dp-1 /* fit gelu_tanh_d_root_f64 */
+#define GELU_TANH_D_X0_LO_D 0x1.4f523ed77dbdcp-55
+#define GELU_TANH_D_C0_LO_D 0x1.7625611e8bddbp-56
+
+/* a + b = s + err exactly */
+AC_INLINE vf gelu_two_sum_err_f32(vf a, vf b, vf s)
+{
+    vf bb = vf_sub(s, a);
+    return vf_add(vf_sub(a, vf_sub(s, bb)), vf_sub(b, bb));
+}
+
+/*
+ * gelu' float32, any x: the forward's slow path with R(a) - a C in place of
+ * a R(a).  exp(-a^2/2) = 2^k (1 + m) (a^2/2 exact into the reduction, fit
+ * exp_f32), R = rh + rl (GELU_R32), a C = ph + pl exactly (C = C_F + CL_F),
+ * W = R - a C = Wh + Wl (two-sum), F = 2^k (Wh + (Wh m + Wl)) rounded once
+ * before the scaling.  Error: R's fit and evaluation (~0.3 u) times
+ * |R/W| <= 2 outside the root window, exp's reduction and polynomial
+ * (~0.3 u), the roundings of Wh m + Wl and of the sum: < 2 ulp (1.9
+ * measured; 1.15 next to the window).  a is capped at 14.5 (|F| < 2^-150) and taken as 0 below 2^-29
+ * (F = 1/2 - 0.8 a: 1/2 to 2^-28 relative), as in the forward.
+ * The root window |x - x0| < 1/4 (x in [-1.0, -0.5]) evaluates d Q(d),
+ * fit gelu_d_root_f32 (degree 9, fitted on |d| <= 1/2), in vectors that
+ * have such a lane: < 1.1 ulp measured.
+ */
+AC_INLINE vf gelu_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    vf am = vf_min(vf_abs(x), vf_set1(14.5f));
+    vf a = vf_select(vf_lt(am, vf_set1(0x1p-29f)), vf_zero(), am);
+    vf h = vf_mul(a, vf_set1(-0.5f));
+    vf sl, sh = vf_two_prod(h, a, &sl);
+    vf k = vf_rint(vf_mul(sh, vf_set1(AC_LOG2E_F)));
+    vf r = vf_nmuladd(k, vf_set1(AC_LN2_HI_F), sh);
+    r = vf_nmuladd(k, vf_set1(AC_LN2_LO_F), r);
+    r = vf_add(r, sl);
+    vf q = vf_set1(0x1.6a243ap-10f); /* fit exp_f32 */
+    q = vf_muladd(q, r, vf_set1(0x1.1239ep-7f));
+    q = vf_muladd(q, r, vf_set1(0x1.5558f2p-5f));
+    q = vf_muladd(q, r, vf_set1(0x1.555492p-3f));
+    q = vf_muladd(q, r, vf_set1(0x1.fffffcp-2f));
+    vf t2 = vf_mul(vf_mul(r, r), q);
+    vfi idx = vfi_sub(vfi_srl(vf_as_i(vf_add(a, vf_set1(1.0f))), 20), vfi_set1(1016));
+    gelu_ixf ix = gelu_ixf_make(idx);
+    vf d = vf_sub(a, gelu_lut32(GELU_R32[0], ix));
+    vf s = gelu_lut32(GELU_R32[6], ix);
+    s = vf_muladd(s, d, gelu_lut32(GELU_R32[5], ix));
+    s = vf_muladd(s, d, gelu_lut32(GELU_R32[4], ix));
+    s = vf_muladd(s, d, gelu_lut32(GELU_R32[3], ix));
+    s = vf_muladd(s, d, gelu_lut32(GELU_R32[2], ix));
+    vf c0 = gelu_lut32(GELU_R32[1], ix);
+#ifdef AC_HAVE_FMA
+    vf rh = vf_muladd(s, d, c0);
+    vf rl = vf_muladd(s, d, vf_sub(c0, rh));
+#else
+    vf sd = vf_mul(s, d);
+    vf rh = vf_add(c0, sd);
+    vf rl = vf_add(vf_sub(c0, rh), sd);
+#endif
+    vf pl, ph = vf_two_prod(a, vf_set1(GELU_ISQ2PI_F), &pl);
+    vf Wh = vf_sub(rh, ph);
+    vf Wl = vf_add(gelu_two_sum_err_f32(rh, vf_neg(ph), Wh),
+                   vf_sub(rl, vf_muladd(a, vf_set1(GELU_ISQ2PI_L_F), pl)));
+    vf cc = vf_muladd(Wh, t2, Wl);
+    cc = gelu_fma_f32(Wh, r, cc);
+    vf Fu = vf_add(Wh, cc);
+    mf neg = vf_le(x, vf_zero());
+    vf F = vf_scale2(Fu, vf_select(neg, k, vf_max(k, vf_set1(-40.0f))));
+    vf y = vf_select(neg, F, vf_sub(vf_set1(1.0f), F));
+    vf dh = vf_sub(x, vf_set1(GELU_D_X0_HI_F)); /* exact in the window */
+    mf root = vf_lt(vf_abs(dh), vf_set1(0.25f));
+    if (AC_UNLIKELY(mf_any(root))) {
+        vf dhc = vf_clamp(dh, -0.25f, 0.25f);
+        vf dd = vf_sub(dhc, vf_set1(GELU_D_X0_LO_F));
+        vf qq = vf_muladd(vf_set1(0x1.624ef2p-13f), dd, vf_set1(-0x1.6b788ep-11f)); /* fit gelu_d_root_f32 */
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.2491ccp-9f));
+        qq = vf_muladd(qq, dd, vf_set1(0x1.28c25cp-8f));
+        qq = vf_muladd(qq, dd, vf_set1(0x1.3e2f38p-6f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.e40064p-7f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.d2fa36p-4f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.2a2f1ap-6f));
+        qq = vf_muladd(qq, dd, vf_set1(0x1.8d9a94p-2f));
+        vf rest = vf_muladd(dhc, vf_set1(GELU_D_C0_LO_F), vf_set1(-GELU_D_X0_LO_F * GELU_D_C0_F));
+        vf yroot = vf_fma_accurate(dhc, vf_set1(GELU_D_C0_F), vf_muladd(dd, vf_mul(dd, qq), rest));
+        y = vf_select(root, yroot, y);
+    }
+    return y;
+}
+AC_INLINE vf gelu_derivative_f32_inf(vf x, const vf *p)
+{
+    (void)p;
+    return vf_select(vf_gt(x, vf_zero()), vf_set1(1.0f), vf_zero());
+}
+
+/* gelu' float64: the same with GELU_R64 (a capped at 38.9, 0 below 2^-250)
+ * and the double exp (fit exp_f64); root window |x - x0| < 1/4, fit
+ * gelu_d_root_f64 (degree 13). */
+AC_INLINE vd gelu_derivative_f64(vd x, const vd *p)
+{
+    (void)p;
+    static const double cr[14] = { /* fit gelu_d_root_f64 */
+        0x1.b9d98fa5a3215p-2, 0x1.8d9a941de3ac5p-2, -0x1.2a2ef9bb86620p-6, -0x1.d2fa4c17c7e23p-4,
+        -0x1.e4088244eaa7ap-7, 0x1.3e346def35e04p-6, 0x1.297b9d6530218p-8, -0x1.258a6d708c6e8p-9,
+        -0x1.8680e7da81ca8p-11, 0x1.86c840e97338ap-13, 0x1.6955ac6f1cea1p-14, -0x1.782ed4594bf24p-17,
+        -0x1.ffb20397f3844p-18, 0x1.bf5337b8317f3p-22};
+    static const double ce[10] = { /* fit exp_f64: P(r), r^2 .. r^11 */
+        0x1.000000000000ap-1, 0x1.55555555554fap-3, 0x1.5555555550880p-5, 0x1.1111111127bd6p-7,
+        0x1.6c16c1842935fp-10, 0x1.a01a012a5b39fp-13, 0x1.a0199a0edfd94p-16, 0x1.71df254e530c2p-19,
+        0x1.28ad706691583p-22, 0x1.ad7f6ed359816p-26};
+    vd am = vd_min(vd_abs(x), vd_set1(38.9));
+    vd a = vd_select(vd_lt(am, vd_set1(0x1p-250)), vd_zero(), am);
+    vd h = vd_mul(a, vd_set1(-0.5));
+    vd sl, sh = vd_two_prod(h, a, &sl);
+    vd k = vd_rint(vd_mul(sh, vd_set1(AC_LOG2E_D)));
+    vd r = vd_nmuladd(k, vd_set1(AC_LN2_HI_D), sh);
+    r = vd_nmuladd(k, vd_set1(AC_LN2_LO_D), r);
+    r = vd_add(r, sl);
+    vd q = vd_set1(ce[9]);
+    for (int j = 8; j >= 0; j--) q = vd_muladd(q, r, vd_set1(ce[j]));
+    vd t2 = vd_mul(vd_mul(r, r), q);
+    vdi idx = vdi_sub(vdi_srl(vd_as_i(vd_add(a, vd_set1(1.0))), 48), vdi_set1(1023 << 4));
+    gelu_ixd ix = gelu_ixd_make(idx);
+    vd d = vd_sub(a, gelu_lutd(GELU_R64[0], ix));
+    vd s = gelu_lutd(GELU_R64[10], ix);
+    for (int j = 9; j >= 2; j--) s = vd_muladd(s, d, gelu_lutd(GELU_R64[j], ix));
+    vd c0 = gelu_lutd(GELU_R64[1], ix);
+#ifdef AC_HAVE_FMA
+    vd rh = vd_muladd(s, d, c0);
+    vd rl = vd_muladd(s, d, vd_sub(c0, rh));
+#else
+    vd sd = vd_mul(s, d);
+    vd rh = vd_add(c0, sd);
+    vd rl = vd_add(vd_sub(c0, rh), sd);
+#endif
+    vd pl, ph = vd_two_prod(a, vd_set1(GELU_ISQ2PI_D), &pl);
+    vd Wl, Wh = gelu_two_sum_f64(rh, vd_neg(ph), &Wl);
+    Wl = vd_add(Wl, vd_sub(rl, vd_muladd(a, vd_set1(GELU_ISQ2PI_L_D), pl)));
+    vd cc = vd_muladd(Wh, t2, Wl);
+    cc = gelu_fma_f64(Wh, r, cc);
+    vd Fu = vd_add(Wh, cc);
+    md neg = vd_le(x, vd_zero());
+    vd F = vd_scale2(Fu, vd_select(neg, k, vd_max(k, vd_set1(-80.0))));
+    vd y = vd_select(neg, F, vd_sub(vd_set1(1.0), F));
+    vd dh = vd_sub(x, vd_set1(GELU_D_X0_HI_D));
+    vd dhc = vd_clamp(dh, -0.25, 0.25);
+    vd dd = vd_sub(dhc, vd_set1(GELU_D_X0_LO_D));
+    vd qq = vd_set1(cr[13]);
+    for (int j = 12; j >= 1; j--) qq = vd_muladd(qq, dd, vd_set1(cr[j]));
+    vd rest = vd_muladd(dhc, vd_set1(GELU_D_C0_LO_D), vd_set1(-GELU_D_X0_LO_D * cr[0]));
+    vd yroot = vd_fma_accurate(dhc, vd_set1(cr[0]), vd_muladd(dd, vd_mul(dd, qq), rest));
+    return vd_select(vd_lt(vd_abs(dh), vd_set1(0.25)), yroot, y);
+}
+AC_INLINE vd gelu_derivative_f64_inf(vd x, const vd *p)
+{
+    (void)p;
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), vd_zero());
+}
+
+/*
+ * gelu_tanh' float64: T + Tl = a (K0 + K1 a^2) and A + Al = a T' as
+ * double-doubles (the forward's scheme: T reaches 800, where a rounded T
+ * would cost 800 ulp of e; a T' enters the cancelling bracket),
+ * e = exp(-T - Tl) = (p + pl) 2^n (vmath.h exp parts), 1 + e = d + dl,
+ * 1/(1 + e) = y0 + c, its square h + l, M = 1 - A + e = Mh + Ml (two-sums),
+ * F = (p + pl) M (h + l) rounded once, then scaled by 2^n (capped at 2^-80
+ * for x > 0).  a is capped at 22 (|F| < 2^-1100) and taken as 0 below
+ * 2^-400 (F = 1/2).  Root window |x - x0| < 1/16, fit gelu_tanh_d_root_f64.
+ */
+AC_INLINE vd gelu_tanh_derivative_f64(vd x, const vd *p)
+{
+    (void)p;
+    static const double cr[11] = { /* fit gelu_tanh_d_root_f64 */
+        0x1.b8bacd2c96b91p-2, 0x1.8cd1a2b2fff33p-2, -0x1.029615edb077ap-6, -0x1.d2b773464702dp-4,
+        -0x1.104a83edc0e8cp-6, 0x1.427996db748acp-6, 0x1.58c9ed710eee1p-8, -0x1.3d8d5782b3759p-9,
+        -0x1.e63f1c6f3157ep-11, 0x1.145adbb05c42fp-12, 0x1.0447c22aac611p-13};
+    const vd one = vd_set1(1.0);
+    vd am = vd_min(vd_abs(x), vd_set1(22.0));
+    vd a = vd_select(vd_lt(am, vd_set1(0x1p-400)), vd_zero(), am);
+    vd sl, sh = vd_two_prod(a, a, &sl);
+    vd pl, ph = vd_two_prod(vd_set1(GELU_K1_D), sh, &pl); /* K1 a^2 */
+    pl = vd_muladd(vd_set1(GELU_K1_D), sl, pl);
+    pl = vd_muladd(vd_set1(GELU_K1L_D), sh, pl);
+    vd wl, wh = gelu_two_sum_f64(vd_set1(GELU_K0_D), ph, &wl);
+    wl = vd_add(wl, vd_add(pl, vd_set1(GELU_K0L_D)));
+    vd tl, th = vd_two_prod(a, wh, &tl);
+    tl = vd_muladd(a, wl, tl);
+    /* T' = K0 + 3 K1 a^2, A = a T' */
+    vd p3l, p3h = vd_two_prod(vd_set1(3.0), ph, &p3l);
+    p3l = vd_muladd(vd_set1(3.0), pl, p3l);
+    vd vl, vh = gelu_two_sum_f64(vd_set1(GELU_K0_D), p3h, &vl);
+    vl = vd_add(vl, vd_add(p3l, vd_set1(GELU_K0L_D)));
+    vd Al, Ah = vd_two_prod(a, vh, &Al);
+    Al = vd_muladd(a, vl, Al);
+    /* e = (ep + el) 2^n */
+    vd el, n, ep = vd_exp_parts(vd_neg(th), vd_neg(tl), &el, &n);
+    vd S = vd_pow2i(vd_max(n, vd_set1(-120.0)));
+    vd E = vd_mul(S, ep), El = vd_mul(S, el); /* exact */
+    vd dd = vd_add(one, E);
+    vd ddl = vd_add(vd_add(vd_sub(one, dd), E), El);
+    vd y0 = vd_div(one, dd);
+    vd c = vd_mul(vd_nmuladd(y0, ddl, vd_residual(y0, dd, one)), y0);
+    vd l0, hh = vd_two_prod(y0, y0, &l0);
+    vd ll = vd_muladd(vd_add(y0, y0), c, l0);
+    /* M = 1 - A + E */
+    vd ul, u = gelu_two_sum_f64(one, vd_neg(Ah), &ul);
+    ul = vd_sub(ul, Al);
+    vd Ml, Mh = gelu_two_sum_f64(u, E, &Ml);
+    Ml = vd_add(Ml, vd_add(ul, El));
+    vd vvl, vv = vd_two_prod(ep, Mh, &vvl);
+    vd w = vd_add(vvl, vd_muladd(ep, Ml, vd_mul(el, Mh)));
+    vd Fu = vd_fma_accurate(vv, hh, vd_muladd(vv, ll, vd_mul(w, hh)));
+    md neg = vd_le(x, vd_zero());
+    vd F = vd_scale2(Fu, vd_select(neg, n, vd_max(n, vd_set1(-80.0))));
+    vd y = vd_select(neg, F, vd_sub(one, F));
+    vd dh = vd_sub(x, vd_set1(GELU_TANH_D_X0_HI_D));
+    vd dhc = vd_clamp(dh, -0.0625, 0.0625);
+    vd d2 = vd_sub(dhc, vd_set1(GELU_TANH_D_X0_LO_D));
+    vd qq = vd_set1(cr[10]);
+    for (int j = 9; j >= 1; j--) qq = vd_muladd(qq, d2, vd_set1(cr[j]));
+    vd rest = vd_muladd(dhc, vd_set1(GELU_TANH_D_C0_LO_D), vd_set1(-GELU_TANH_D_X0_LO_D * cr[0]));
+    vd yroot = vd_fma_accurate(dhc, vd_set1(cr[0]), vd_muladd(d2, vd_mul(d2, qq), rest));
+    return vd_select(vd_lt(vd_abs(dh), vd_set1(0.0625)), yroot, y);
+}
+AC_INLINE vd gelu_tanh_derivative_f64_inf(vd x, const vd *p)
+{
+    (void)p;
+    return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), vd_zero());
+}
+
+/*
+ * gelu_tanh' float32: the float64 scheme in float pairs.  T + Tl and
+ * A + Al = a T' as the forward's slow path forms T (~2^-44 relative; T
+ * reaches 112, A enters the cancelling bracket), e = exp(-T - Tl) =
+ * (P + Pl) 2^k (table exp on FMA ISAs, ~0.1 u; polynomial exp on SSE2),
+ * 1 + e = d + dl, 1/(1 + e) = y0 + c (~2^-28), its square h + l,
+ * M = 1 - A + e = Mh + Ml (two-sums), F = (P + Pl) M (h + l) rounded once,
+ * scaled by 2^k last (capped at 2^-40 for x > 0).  a is capped at 11
+ * (|F| < 2^-154) and taken as 0 below 2^-30 (F = 1/2 - 0.8 a).  Root window
+ * |x - x0| < 1/4: d Q(d), fit gelu_tanh_d_root_f32 (degree 7), in vectors
+ * that have such a lane.  < 1.5 ulp.
+ */
+#define GELU_TANH_D_X0_HI_F -0x1.8142ap-1f /* fit gelu_tanh_d_root_f32: root, hi + lo; Q(0) = C0 + C0_LO */
+#define GELU_TANH_D_X0_LO_F 0x1.85a06cp-27f
+#define GELU_TANH_D_C0_F 0x1.b8bacep-2f
+#define GELU_TANH_D_C0_LO_F -0x1.a32e08p-27f
+AC_INLINE vf gelu_tanh_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    const vf one = vf_set1(1.0f);
+    vf am = vf_min(vf_abs(x), vf_set1(11.0f));
+    vf a = vf_select(vf_lt(am, vf_set1(0x1p-30f)), vf_zero(), am);
+    vf sl, sh = vf_two_prod(a, a, &sl);
+    vf pl, ph = vf_two_prod(vf_set1(GELU_K1_F), sh, &pl); /* K1 a^2 */
+    pl = vf_muladd(vf_set1(GELU_K1_F), sl, pl);
+    pl = vf_muladd(vf_set1(GELU_K1L_F), sh, pl);
+    vf wl, wh = gelu_two_sum_f32(vf_set1(GELU_K0_F), ph, &wl);
+    wl = vf_add(wl, vf_add(pl, vf_set1(GELU_K0L_F)));
+    vf tl, th = vf_two_prod(a, wh, &tl);
+    tl = vf_muladd(a, wl, tl);
+    vf p3l, p3h = vf_two_prod(vf_set1(3.0f), ph, &p3l); /* A = a (K0 + 3 K1 a^2) */
+    p3l = vf_muladd(vf_set1(3.0f), pl, p3l);
+    vf vl, vh = gelu_two_sum_f32(vf_set1(GELU_K0_F), p3h, &vl);
+    vl = vf_add(vl, vf_add(p3l, vf_set1(GELU_K0L_F)));
+    vf Al, Ah = vf_two_prod(a, vh, &Al);
+    Al = vf_muladd(a, vl, Al);
+    vf Pl, k, P, y0;
+#ifdef AC_EXPF_TABLE
+    vf s;
+    P = vf_expt_parts(vf_neg(th), vf_neg(tl), 1, 0, &Pl, &s);
+    k = vf_floor(s);
+#else
+    P = vf_exp_parts(vf_neg(th), vf_neg(tl), &Pl, &k);
+#endif
+    vf S = vf_pow2i(vf_max(k, vf_set1(-40.0f)));
+    vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
+    vf d = vf_add(one, E);
+    vf dl = vf_add(vf_add(vf_sub(one, d), E), El);
+#ifdef AC_EXPF_TABLE
+    y0 = vf_recip14(d);
+#else
+    y0 = vf_div(one, d);
+#endif
+    vf c = vf_mul(vf_nmuladd(y0, dl, vf_residual(y0, d, one)), y0);
+    vf l0, h = vf_two_prod(y0, y0, &l0);
+    vf l = vf_muladd(vf_add(y0, y0), c, l0);
+    vf ul, u = gelu_two_sum_f32(one, vf_neg(Ah), &ul);
+    ul = vf_sub(ul, Al);
+    vf Ml, Mh = gelu_two_sum_f32(u, E, &Ml);
+    Ml = vf_add(Ml, vf_add(ul, El));
+    vf vvl, vv = vf_two_prod(P, Mh, &vvl);
+    vf w = vf_add(vvl, vf_muladd(P, Ml, vf_mul(Pl, Mh)));
+    vf Fu = vf_fma_accurate(vv, h, vf_muladd(vv, l, vf_mul(w, h)));
+    mf neg = vf_le(x, vf_zero());
+    vf F = vf_scale2(Fu, vf_select(neg, k, vf_max(k, vf_set1(-40.0f))));
+    vf y = vf_select(neg, F, vf_sub(one, F));
+    vf dh = vf_sub(x, vf_set1(GELU_TANH_D_X0_HI_F)); /* exact in the window */
+    mf root = vf_lt(vf_abs(dh), vf_set1(0.25f));
+    if (AC_UNLIKELY(mf_any(root))) {
+        vf dhc = vf_clamp(dh, -0.25f, 0.25f);
+        vf dd = vf_sub(dhc, vf_set1(GELU_TANH_D_X0_LO_F));
+        vf qq = vf_muladd(vf_set1(-0x1.34db8p-9f), dd, vf_set1(0x1.514d1p-8f)); /* fit gelu_tanh_d_root_f32 */
+        qq = vf_muladd(qq, dd, vf_set1(0x1.4264ccp-6f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.1037f2p-6f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.d2b75p-4f));
+        qq = vf_muladd(qq, dd, vf_set1(-0x1.02965p-6f));
+        qq = vf_muladd(qq, dd, vf_set1(0x1.8cd1a2p-2f));
+        vf rest = vf_muladd(dhc, vf_set1(GELU_TANH_D_C0_LO_F), vf_set1(-GELU_TANH_D_X0_LO_F * GELU_TANH_D_C0_F));
+        vf yroot = vf_fma_accurate(dhc, vf_set1(GELU_TANH_D_C0_F), vf_muladd(dd, vf_mul(dd, qq), rest));
+        y = vf_select(root, yroot, y);
+    }
+    return y;
+}
+AC_INLINE vf gelu_tanh_derivative_f32_inf(vf x, const vf *p)
+{
+    (void)p;
+    return vf_select(vf_gt(x, vf_zero()), vf_set1(1.0f), vf_zero());
+}
+
+AC_DERIVATIVES(gelu, 0)
+AC_DERIVATIVES(gelu_tanh, 0)

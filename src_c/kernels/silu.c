@@ -42,3 +42,263 @@ AC_INLINE vd silu_f64_inf(vd x, const vd *p)
 }
 
 AC_FORWARD(silu, 1)
+
+/* ---- derivative ------------------------------------------------------- */
+/*
+ * silu'(x) = g(beta x), g(t) = sigmoid(t) (1 + t sigmoid(-t)).  With
+ * e = exp(-|t|) and R = 1/(1 + e):
+ *     t > 0:   g = (1 + e (1 + t)) R^2       (all terms positive)
+ *     t <= 0:  g = e (1 + t + e) R^2          (1 + t + e = 0 at the root)
+ * so neither tail cancels: g -> 1 + (t - 1) e^-t and g -> (1 + t) e^t, both
+ * relative-accurate down to the subnormals (the scaling of e by 2^k comes
+ * last).  1 + e = d + dl exactly (e's scale capped at 2^-40 / 2^-120 there:
+ * 1 + e changes by less than that relative), R = y0 + c to ~2^-28 / 2^-100
+ * (y0 ~ 1/d, c from the residual), R^2 = h + l; 1 + t = u + ul exactly
+ * (two-sum), the products carried with their low parts, so every term
+ * reaches the result with ~2^-27 / 2^-100 relative error and the result is
+ * rounded once (plus e's error, weighted by <= 1): < 1 ulp.
+ * Around the root t0 = -1.2784645... (1 + t0 + e^t0 = 0), 1 + t + e cancels
+ * to |t - t0|, and e's error, relative to the result, grows as
+ * 1/|t - t0|: for |t - t0| < 1/32 the kernels use instead
+ *     g(t0 + d) = d Q(d),  d = (t - T0_HI) + (tl - T0_LO)
+ * (t - T0_HI exact, Sterbenz), Q from fit silu_d_root_f32 / _f64 with its
+ * c0 as C0 + C0_LO: d C0 rounded once, the rest < 0.2 of it: < 0.7 ulp up to
+ * the root itself.
+ * Caps where g has rounded: t > 30 (float) / 40 (double): 1 + (t-1) e^-t
+ * is 1 to < 2^-38 / 2^-52; t < -110 / -800: |1 + t| e^t < 2^-151 / 2^-1145.
+ * quick_gelu'(x) = g(1.702 x): quick_gelu.c has a copy of silu_slope_f64
+ * (a vmath.h candidate).
+ *
+ * float32, beta = 1 in every lane (t = x exactly; tested once per vector):
+ * in float, e from vmath.h's table exp (FMA ISAs; ~0.1 u) or polynomial exp
+ * (SSE2; < 1 u); the root window (|x - t0| < 1/32, about 1 vector in 9 of
+ * N(0, 3^2) data) only in vectors that have such a lane.
+ * float32, any other beta: silu_slope_f64 on the exact double product
+ * beta*x, rounded once (~0.5 ulp).
+ * float64: t + tl = beta*x exactly (two_prod) on x clamped to
+ * |beta x| <= 1000 (beta below 2^-900 taken as 0: g = 1/2), and t = tl = 0
+ * where |beta x| < 2^-60 (g = 1/2 + t/2 rounds to 1/2; tl could underflow).
+ */
+#define SILU_T0_HI_F -0x1.474974p+0f /* fit silu_d_root_f32: the root, hi + lo */
+#define SILU_T0_LO_F 0x1.bdf6fap-27f
+#define SILU_C0_F 0x1.be141p-3f /* fit silu_d_root_f32: Q(0) = C0 + C0_LO */
+#define SILU_C0_LO_F 0x1.844958p-29f
+#define SILU_T0_HI_D -0x1.474973c84120bp+0 /* fit silu_d_root_f64 */
+#define SILU_T0_LO_D -0x1.f8d74bc9ac154p-54
+#define SILU_C0_LO_D -0x1.253fe7b1410ecp-58
+
+/* a + b = s + *err exactly */
+AC_INLINE vd silu_two_sum_d(vd a, vd b, vd s)
+{
+    vd bb = vd_sub(s, a);
+    return vd_add(vd_sub(a, vd_sub(s, bb)), vd_sub(b, bb));
+}
+AC_INLINE vf silu_two_sum_f(vf a, vf b, vf s)
+{
+    vf bb = vf_sub(s, a);
+    return vf_add(vf_sub(a, vf_sub(s, bb)), vf_sub(b, bb));
+}
+
+/* g(t + tl) in double; t finite, |tl| <= ulp(t)/2, tl = 0 when |t| < 2^-60 */
+AC_INLINE vd silu_slope_f64(vd t, vd tl)
+{
+    /* fit silu_d_root_f64: Q(d) = c[0] + ... + c[8] d^8 */
+    static const double c[9] = {
+        0x1.be1410460527fp-3, 0x1.2c563458cc0adp-3, 0x1.353eb573ca457p-6, -0x1.f2d0e32bc46cdp-7,
+        -0x1.b0f82c498d636p-8, 0x1.098e994c37f02p-13, 0x1.a2a7ca8b578b6p-11, 0x1.8551bf2f0fb8ep-13,
+        -0x1.571f87c1a3e46p-15};
+    const vd one = vd_set1(1.0);
+    md pos = vd_gt(t, vd_zero());
+    vd cap = vd_select(pos, vd_set1(40.0), vd_set1(800.0));
+    md capped = vd_gt(vd_abs(t), cap);
+    vd a = vd_min(vd_abs(t), cap);
+    vd tc = vd_copysign(a, t);
+    vd tlc = vd_select(capped, vd_zero(), tl);
+    /* e = exp(-|t + tl|) = (p + pl) 2^n */
+    vd n, pl, p = vd_exp_parts(vd_neg(a), vd_select(pos, vd_neg(tlc), tlc), &pl, &n);
+    vd S = vd_pow2i(vd_max(n, vd_set1(-120.0)));
+    vd E = vd_mul(S, p), El = vd_mul(S, pl); /* exact */
+    vd d = vd_add(one, E);
+    vd dl = vd_add(vd_add(vd_sub(one, d), E), El);
+    vd y0 = vd_div(one, d);
+    vd cr = vd_mul(vd_nmuladd(y0, dl, vd_residual(y0, d, one)), y0);
+    vd l0, h = vd_two_prod(y0, y0, &l0);
+    vd l = vd_muladd(vd_add(y0, y0), cr, l0);
+    /* u + ul = 1 + t + tl */
+    vd u = vd_add(one, tc);
+    vd ul = vd_add(silu_two_sum_d(one, tc, u), tlc);
+    /* t > 0: N = 1 + E u = Nh + Nl (E u <= 1) */
+    vd plo, ph = vd_two_prod(E, u, &plo);
+    vd Nh = vd_add(one, ph);
+    vd Nl = vd_add(vd_add(vd_sub(ph, vd_sub(Nh, one)), plo), vd_muladd(E, ul, vd_mul(El, u)));
+    vd ypos = vd_fma_accurate(Nh, h, vd_muladd(Nh, l, vd_mul(Nl, h)));
+    /* t <= 0: (p + pl) M R^2 2^n, M = u + E = Mh + Ml */
+    vd Mh = vd_add(u, E);
+    vd Ml = vd_add(silu_two_sum_d(u, E, Mh), vd_add(ul, El));
+    vd vl, v = vd_two_prod(p, Mh, &vl);
+    vd w = vd_add(vl, vd_muladd(p, Ml, vd_mul(pl, Mh)));
+    vd yneg = vd_scale2(vd_fma_accurate(v, h, vd_muladd(v, l, vd_mul(w, h))), n);
+    /* root window */
+    vd dh = vd_sub(tc, vd_set1(SILU_T0_HI_D));
+    vd dlo = vd_sub(tlc, vd_set1(SILU_T0_LO_D));
+    vd dd = vd_add(dh, dlo);
+    vd q = vd_set1(c[8]);
+    for (int j = 7; j >= 1; j--) q = vd_muladd(q, dd, vd_set1(c[j]));
+    vd rest = vd_muladd(dh, vd_set1(SILU_C0_LO_D), vd_mul(dlo, vd_set1(c[0])));
+    vd yroot = vd_fma_accurate(dh, vd_set1(c[0]), vd_muladd(dd, vd_mul(dd, q), rest));
+    vd y = vd_select(pos, ypos, yneg);
+    return vd_select(vd_lt(vd_abs(dh), vd_set1(1.0 / 32)), yroot, y);
+}
+
+/*
+ * g(x), float32, t = x: the fast form, for x >= -12 in every lane.  With
+ * E = e^-x = (P + Pl) 2^k (not e^-|x|: one formula for both signs),
+ *     g = N / D,  N = 1 + E (1 + x),  D = (1 + E)^2,
+ * N = 0 only at the root; for x < -1, E(1 + x) dominates without
+ * cancellation elsewhere.  N = Nh + Nl exactly from E u = ph + plo (exact
+ * product) and a two-sum with 1; u = 1 + x is rounded (its error weighs
+ * E u / N: <= 1/2 for x > 0, ~1 for x < -2, and u is exact on [-2, -1/2]).
+ * With x >= -12, E <= e^12 and 1 + E = d + dl exactly (1 - d is exact
+ * below 2^24); D = d^2 + (its residual + 2 d dl).  The quotient: y ~ 1/D (14+
+ * bits, or a division), q0 = Nh y, r = Nh - q0 D - q0 Dl + Nl (FMAs),
+ * g = q0 + r y to ~2^-28, rounded once.  E's ~0.1 u (table) / < 1 u (SSE2)
+ * reaches g weighted by <= 2.  x is capped at 30 (g = 1 + (x - 1) e^-x is
+ * 1 to 2^-38).  Tiny x need no flush: the table exp's Pl is 0 or >= 2^-47,
+ * and x only enters 1 + x.  ~45 operations on AVX-512, < 1.5 ulp.
+ */
+AC_INLINE vf silu_slope1_fast_f32(vf x)
+{
+    const vf one = vf_set1(1.0f);
+    vf xc = vf_min(x, vf_set1(30.0f));
+    vf Pl, k, P, y;
+#ifdef AC_EXPF_TABLE
+    vf s;
+    P = vf_expt_parts(xc, vf_zero(), 0, 1, &Pl, &s);
+    k = vf_floor(s);
+#else
+    P = vf_exp_parts(vf_neg(xc), vf_zero(), &Pl, &k);
+#endif
+    vf S = vf_pow2i(k);
+    vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
+    vf u = vf_add(one, xc);
+    vf plo, ph = vf_two_prod(E, u, &plo);
+    vf Nh = vf_add(ph, one);
+    vf Nl = vf_add(vf_add(silu_two_sum_f(ph, one, Nh), plo), vf_mul(El, u));
+    vf d = vf_add(one, E);
+    vf dl = vf_add(vf_add(vf_sub(one, d), E), El); /* 1 - d exact below 2^24 */
+    vf Dlo, D = vf_two_prod(d, d, &Dlo);
+    vf Dl = vf_muladd(vf_add(d, d), dl, Dlo);
+#ifdef AC_EXPF_TABLE
+    y = vf_recip14(D);
+#else
+    y = vf_div(one, D);
+#endif
+    vf q0 = vf_mul(Nh, y);
+    vf r = vf_add(vf_nmuladd(q0, Dl, vf_residual(q0, D, Nh)), Nl);
+    return vf_muladd(r, y, q0);
+}
+
+/*
+ * g(x) for x < -12 (vectors with such a lane; the other lanes keep the fast
+ * form): with e = e^x = (P + Pl) 2^k, g = e (1 + x + e)/(1 + e)^2, all in
+ * float pairs as silu_slope_f64 (M = 1 + x + e has no cancellation here),
+ * scaled by 2^k last (the one underflow, where g does); x capped at -110
+ * (|1 + x| e^x < 2^-151).
+ */
+AC_INLINE vf silu_slope1_tail_f32(vf x)
+{
+    const vf one = vf_set1(1.0f);
+    vf xc = vf_max(x, vf_set1(-110.0f));
+    vf Pl, k, P, y0;
+#ifdef AC_EXPF_TABLE
+    vf s;
+    P = vf_expt_parts(xc, vf_zero(), 0, 0, &Pl, &s);
+    k = vf_floor(s);
+#else
+    P = vf_exp_parts(xc, vf_zero(), &Pl, &k);
+#endif
+    vf S = vf_pow2i(vf_max(k, vf_set1(-40.0f)));
+    vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
+    vf d = vf_add(one, E);
+    vf dl = vf_add(vf_add(vf_sub(one, d), E), El);
+#ifdef AC_EXPF_TABLE
+    y0 = vf_recip14(d);
+#else
+    y0 = vf_div(one, d);
+#endif
+    vf cr = vf_mul(vf_nmuladd(y0, dl, vf_residual(y0, d, one)), y0);
+    vf l0, h = vf_two_prod(y0, y0, &l0);
+    vf l = vf_muladd(vf_add(y0, y0), cr, l0);
+    vf u = vf_add(one, xc);
+    vf ul = silu_two_sum_f(one, xc, u);
+    vf Mh = vf_add(u, E);
+    vf Ml = vf_add(silu_two_sum_f(u, E, Mh), vf_add(ul, El));
+    vf vl, v = vf_two_prod(P, Mh, &vl);
+    vf w = vf_add(vl, vf_muladd(P, Ml, vf_mul(Pl, Mh)));
+    return vf_scale2(vf_fma_accurate(v, h, vf_muladd(v, l, vf_mul(w, h))), k);
+}
+
+/* g(x), float32, t = x: the fast form, the tail, and the root window
+ * (|x - t0| < 1/32, about 1 vector in 9 of N(0, 3^2) data; only in vectors
+ * that have such a lane). */
+AC_INLINE vf silu_slope1_f32(vf x)
+{
+    vf y = silu_slope1_fast_f32(vf_max(x, vf_set1(-12.0f)));
+    mf tail = vf_lt(x, vf_set1(-12.0f));
+    if (AC_UNLIKELY(mf_any(tail))) y = vf_select(tail, silu_slope1_tail_f32(vf_min(x, vf_set1(-12.0f))), y);
+    vf dh = vf_sub(x, vf_set1(SILU_T0_HI_F)); /* exact near the root */
+    mf root = vf_lt(vf_abs(dh), vf_set1(1.0f / 32));
+    if (AC_UNLIKELY(mf_any(root))) {
+        /* fit silu_d_root_f32 */
+        vf dhc = vf_clamp(dh, -1.0f / 32, 1.0f / 32);
+        vf dd = vf_sub(dhc, vf_set1(SILU_T0_LO_F));
+        vf q = vf_muladd(vf_set1(-0x1.f2bd1ep-7f), dd, vf_set1(0x1.3523a8p-6f));
+        q = vf_muladd(q, dd, vf_set1(0x1.2c5634p-3f));
+        vf rest = vf_muladd(dhc, vf_set1(SILU_C0_LO_F), vf_set1(-SILU_T0_LO_F * SILU_C0_F));
+        vf yroot = vf_fma_accurate(dhc, vf_set1(SILU_C0_F), vf_muladd(dd, vf_mul(dd, q), rest));
+        y = vf_select(root, yroot, y);
+    }
+    return y;
+}
+
+AC_INLINE vd silu_derivative_f64(vd x, const vd *p)
+{
+    vd ab = vd_abs(p[0]);
+    vd b = vd_select(vd_lt(ab, vd_set1(0x1p-900)), vd_zero(), p[0]);
+    vd c = vd_div(vd_set1(1000.0), vd_max(ab, vd_set1(0x1p-900)));
+    vd xc = vd_min(vd_max(x, vd_neg(c)), c);
+    /* |beta x| < 2^-60 (|x| < 2^-60 / max(|beta|, 1)): t = 0 */
+    vd tiny = vd_div(vd_set1(0x1p-60), vd_max(ab, vd_set1(1.0)));
+    xc = vd_select(vd_lt(vd_abs(xc), tiny), vd_zero(), xc);
+    vd tl, t = vd_two_prod(b, xc, &tl);
+    return silu_slope_f64(t, tl);
+}
+AC_INLINE vd silu_derivative_f64_inf(vd x, const vd *p)
+{
+    /* beta x -> +inf: 1; -> -inf: 0; beta = 0: 1/2 */
+    vd bx = vd_mul(vd_copysign(vd_set1(1.0), x), p[0]);
+    return vd_select(vd_gt(bx, vd_zero()), vd_set1(1.0), vd_select(vd_lt(bx, vd_zero()), vd_zero(), vd_set1(0.5)));
+}
+
+/* One double half of the general-beta float32 kernel: beta*x is exact. */
+AC_INLINE vd silu_derivative_f32_half(vd x, vd beta)
+{
+    vd t = vd_mul(beta, x);
+    t = vd_select(vd_lt(vd_abs(t), vd_set1(0x1p-60)), vd_zero(), t); /* float products: |t| >= 2^-298 or 0 */
+    return silu_slope_f64(t, vd_zero());
+}
+AC_INLINE vf silu_derivative_f32(vf x, const vf *p)
+{
+    if (AC_LIKELY(!mf_any(mf_not(vf_eq(p[0], vf_set1(1.0f)))))) return silu_slope1_f32(x);
+    vd xl, xh, bl, bh;
+    vf_widen(x, &xl, &xh);
+    vf_widen(p[0], &bl, &bh);
+    return vf_narrow(silu_derivative_f32_half(xl, bl), silu_derivative_f32_half(xh, bh));
+}
+AC_INLINE vf silu_derivative_f32_inf(vf x, const vf *p)
+{
+    vf bx = vf_mul(vf_copysign(vf_set1(1.0f), x), p[0]);
+    return vf_select(vf_gt(bx, vf_zero()), vf_set1(1.0f), vf_select(vf_lt(bx, vf_zero()), vf_zero(), vf_set1(0.5f)));
+}
+
+AC_DERIVATIVES(silu, 1)
