@@ -187,7 +187,14 @@ def _backward(func, log, grad_output, output, axis, out, backend):
     else:
         g0 = np.moveaxis(g.astype(compute, copy=False), axis, -1)
         y0 = np.moveaxis(y.astype(compute, copy=False), axis, -1)
-        dx = np.moveaxis(_GUFUNCS["log_softmax_backward" if log else "softmax_backward"](g0, y0), -1, axis)
+        gufunc = _GUFUNCS["log_softmax_backward" if log else "softmax_backward"]
+        if (out is not None and not squeeze and isinstance(out, np.ndarray) and out.dtype == result_dtype
+                and out.dtype == compute):
+            o0 = np.moveaxis(out, axis, -1)
+            if o0.shape[-1] <= 1 or o0.strides[-1] == o0.itemsize:  # write straight into out
+                gufunc(g0, y0, out=o0)
+                return out
+        dx = np.moveaxis(gufunc(g0, y0), -1, axis)
     dx = dx.astype(result_dtype, copy=False)
     if squeeze:
         dx = dx[0]

@@ -220,9 +220,292 @@ static void SM(row_contig)(const ac_softmax_job *j, ac_len r)
     }
 }
 
+
+#ifdef SM_F32_FAST
+/* ================================================================== */
+/* float32 fast path: contiguous row, no mask, temperature 1          */
+/* ================================================================== */
+/*
+ * Same numerics as above, computed in float vectors:
+ *   d + dl = x - m exactly (TwoSum), for x >= m - 120 (lower x clamp to
+ *   m - 120 and count as 0: e^-120 < 2^-173 is below any float result);
+ *   e = e^(d + dl) * 2^64: the table-driven exp of vmath.h (vf_expt_parts:
+ *   P within ~0.1 u of the unscaled result, the correction dl fed into its
+ *   reduction) on FMA ISAs, vf_exp_parts (< 1 u) on SSE2; the 2^64 keeps
+ *   every kept e normal (2^64 e^-120 > 2^-110), so no underflow flag;
+ *   S' = (count of x == m) - 1 + sum of the other e, each pair of float e
+ *   added in float (one rounding, <= 2^-24 relative) then widened and
+ *   accumulated in double.
+ *   softmax: y = e * (2^-64 / (1 + S')) (factor rounded once to float):
+ *   e 0.6 u + factor 0.5 u + product 0.5 u + sum < 0.1 u: < 1.7 u.
+ *   log_softmax: y = (d - lh) + (dl - ll), L = log1p(S') = lh + ll.
+ * Preconditions checked per row (else the general path above runs): no NaN
+ * or +inf, and |m| < 2^20 so that m - 120 is formed to within 2^-4, x - m
+ * cannot overflow, and x - m is never a nonzero below 2^-40 in magnitude
+ * unless m = 0 (then d = x exactly and e^x rounds to 1 without a flag).
+ *
+ * Long rows go by chunks of at least SM32_CHUNK elements (L1/L2-resident):
+ * each chunk gets its own max m_c and stores e relative to m_c while it is
+ * hot; S' combines the chunks' sums scaled by e^(m_c - m) in double; the
+ * final pass multiplies each chunk by its own factor e^(m_c - m)/(1 + S').
+ * A row thus reads x twice from the cache-resident chunk and once from
+ * memory, and writes y twice.
+ */
+#define SM32_CHUNK 4096
+#define SM32_MAX_CHUNKS 256
+#define SM32_M_LIMIT 0x1p20f
+#define SM32_FLOOR 120.0f
+
+/* Quiet running max (NaN lanes are never taken, and no compare signals) and
+ * the NaN-or-+inf lanes, one compare each where the ISA has the unordered
+ * "not less than" predicate. */
+#if defined(AC_ISA_AVX512)
+AC_INLINE vf sm32_qmax(vf m, vf v) { return _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask(m, v, _CMP_LT_OQ), v); }
+AC_INLINE mf sm32_special(vf v) { return _mm512_cmp_ps_mask(v, _mm512_set1_ps(INFINITY), _CMP_NLT_UQ); }
+#elif defined(AC_ISA_AVX2)
+AC_INLINE vf sm32_qmax(vf m, vf v) { return _mm256_blendv_ps(m, v, _mm256_cmp_ps(m, v, _CMP_LT_OQ)); }
+AC_INLINE mf sm32_special(vf v) { return _mm256_cmp_ps(v, _mm256_set1_ps(INFINITY), _CMP_NLT_UQ); }
+#else
+AC_INLINE vf sm32_qmax(vf m, vf v) { return vf_max(m, vf_select(vf_isnan(v), m, v)); }
+AC_INLINE mf sm32_special(vf v) { return mf_or(vf_isnan(v), vf_eq(v, vf_set1(INFINITY))); }
+#endif
+
+/* e^(d + dl) * 2^64 for d in [-121, 0], |dl| <= ulp(d)/2 (see above). */
+AC_INLINE vf sm32_exp64(vf d, vf dl)
+{
+#ifdef AC_EXPF_TABLE
+    vf Pl, s, P = vf_expt_parts(d, dl, 1, 0, &Pl, &s);
+    s = vf_add(s, vf_set1(64.0f)); /* exact: s is a multiple of 2^-4 below 2^8 */
+#ifdef AC_HAVE_SCALEF
+    return vf_scale2(P, s); /* scalef floors s */
+#else
+    return vf_mul(P, vf_pow2i(vf_floor(s))); /* floor(s) in [-110, 64]: a normal power */
+#endif
+#else
+    vf n, pl, p = vf_exp_parts(d, dl, &pl, &n);
+    return vf_scale2(p, vf_add(n, vf_set1(64.0f)));
+#endif
+}
+
+/* x - m = d + *dl exactly (TwoSum; nm = -m), x finite. */
+AC_INLINE vf sm32_diff(vf x, vf vm, vf nm, vf *dl)
+{
+    vf d = vf_sub(x, vm);
+    vf bb = vf_sub(d, x);
+    *dl = vf_add(vf_sub(x, vf_sub(d, bb)), vf_sub(nm, bb));
+    return d;
+}
+
+/* Max of x[0..n) and whether it holds NaN or +inf (returns 1 then). */
+static int sm32_chunk_max(const float *x, ac_len n, float *out)
+{
+    const vf ninf = vf_set1(-INFINITY);
+    vf m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
+    mf sp = vf_isnan(ninf); /* all false */
+    ac_len k = 0;
+    for (; k + 4 * VF_N <= n; k += 4 * VF_N) {
+        vf a = vf_load(x + k), b = vf_load(x + k + VF_N);
+        vf c = vf_load(x + k + 2 * VF_N), d = vf_load(x + k + 3 * VF_N);
+        sp = mf_or(sp, mf_or(mf_or(sm32_special(a), sm32_special(b)), mf_or(sm32_special(c), sm32_special(d))));
+        m0 = sm32_qmax(m0, a);
+        m1 = sm32_qmax(m1, b);
+        m2 = sm32_qmax(m2, c);
+        m3 = sm32_qmax(m3, d);
+    }
+    for (; k + VF_N <= n; k += VF_N) {
+        vf a = vf_load(x + k);
+        sp = mf_or(sp, sm32_special(a));
+        m0 = sm32_qmax(m0, a);
+    }
+    if (k < n) {
+        float buf[VF_N];
+        for (int l = 0; l < VF_N; l++) buf[l] = k + l < n ? x[k + l] : -INFINITY;
+        vf a = vf_load(buf);
+        sp = mf_or(sp, sm32_special(a));
+        m0 = sm32_qmax(m0, a);
+    }
+    if (mf_any(sp)) return 1;
+    *out = vf_reduce_max(vf_max(vf_max(m0, m1), vf_max(m2, m3)));
+    return 0;
+}
+
+/* One vector of the exp pass: e (scaled, 0 below the floor) returned, the
+ * sum's term (e with the lanes equal to the max zeroed) in *term. */
+AC_INLINE vf sm32_exp_lane(vf v, vf vm, vf nm, vf fl, vf *term, ac_len *cnt)
+{
+    mf keep = vf_ge(v, fl);
+    vf xc = vf_max(v, fl), dl;
+    vf d = sm32_diff(xc, vm, nm, &dl);
+    vf e = vf_select(keep, sm32_exp64(d, dl), vf_zero());
+    mf is_max = vf_eq(v, vm);
+    *cnt += AC_POPCOUNT_F(is_max);
+    *term = vf_select(is_max, vf_zero(), e);
+    return e;
+}
+
+#if VF_N == VD_N
+#define SM32_WIDEN_ADD(a0, a1, t) (a0 = vd_add(a0, (double)(t)))
+#else
+#define SM32_WIDEN_ADD(a0, a1, t)                                                           \
+    do {                                                                                   \
+        vd lo_, hi_;                                                                       \
+        vf_widen(t, &lo_, &hi_);                                                           \
+        a0 = vd_add(a0, lo_);                                                              \
+        a1 = vd_add(a1, hi_);                                                              \
+    } while (0)
+#endif
+
+/* Exp pass over x[0..n) with max m (finite, |m| < 2^20): stores e to y
+ * unless y is NULL; returns the sum of the non-max e (scaled by 2^64) and
+ * adds the count of max entries to *cnt. */
+static double sm32_chunk_exp(const float *x, float *y, ac_len n, float m, ac_len *cnt)
+{
+    const vf vm = vf_set1(m), nm = vf_set1(-m), fl = vf_set1(m - SM32_FLOOR);
+    vd a0 = vd_zero(), a1 = vd_zero();
+    ac_len c = 0, k = 0;
+    for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
+        vf ta, tb;
+        vf ea = sm32_exp_lane(vf_load(x + k), vm, nm, fl, &ta, &c);
+        vf eb = sm32_exp_lane(vf_load(x + k + VF_N), vm, nm, fl, &tb, &c);
+        if (y) {
+            vf_store(y + k, ea);
+            vf_store(y + k + VF_N, eb);
+        }
+        SM32_WIDEN_ADD(a0, a1, vf_add(ta, tb));
+    }
+    for (; k < n; k += VF_N) {
+        float buf[VF_N];
+        ac_len avail = n - k < VF_N ? n - k : VF_N;
+        for (int l = 0; l < VF_N; l++) buf[l] = l < avail ? x[k + l] : -INFINITY;
+        vf t, e = sm32_exp_lane(vf_load(buf), vm, nm, fl, &t, &c);
+        if (y) {
+            vf_store(buf, e);
+            for (ac_len l = 0; l < avail; l++) y[k + l] = buf[l];
+        }
+        SM32_WIDEN_ADD(a0, a1, t);
+    }
+    *cnt += c;
+#if VF_N == VD_N
+    return vd_reduce_add(a0);
+#else
+    return vd_reduce_add(vd_add(a0, a1));
+#endif
+}
+
+/* y[0..n) *= f */
+static void sm32_scale(float *y, ac_len n, float f)
+{
+    const vf vf_ = vf_set1(f);
+    ac_len k = 0;
+    for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
+        vf_store(y + k, vf_mul(vf_load(y + k), vf_));
+        vf_store(y + k + VF_N, vf_mul(vf_load(y + k + VF_N), vf_));
+    }
+    for (; k < n; k++) y[k] *= f;
+}
+
+/* log_softmax output pass: y = (x - m) - L with x - m exact, -inf stays -inf. */
+static void sm32_log_out(const float *x, float *y, ac_len n, float m, double L)
+{
+    const vf vm = vf_set1(m), nm = vf_set1(-m), ninf = vf_set1(-INFINITY), lowest = vf_set1(-FLT_MAX);
+    const float lhs = (float)L;
+    const vf lh = vf_set1(lhs), ll = vf_set1((float)(L - (double)lhs));
+    ac_len k = 0;
+    for (; k < n; k += VF_N) {
+        ac_len avail = n - k;
+        float buf[VF_N];
+        vf v;
+        if (avail >= VF_N) v = vf_load(x + k);
+        else {
+            for (int l = 0; l < VF_N; l++) buf[l] = l < avail ? x[k + l] : 0.0f;
+            v = vf_load(buf);
+        }
+        vf dl, d = sm32_diff(vf_max(v, lowest), vm, nm, &dl);
+        vf out = vf_add(vf_sub(d, lh), vf_sub(dl, ll));
+        out = vf_select(vf_eq(v, ninf), ninf, out);
+        if (avail >= VF_N) vf_store(y + k, out);
+        else {
+            vf_store(buf, out);
+            for (ac_len l = 0; l < avail; l++) y[k + l] = buf[l];
+        }
+    }
+}
+
+/* The fast path for row r; returns 0 (nothing final written) when the row
+ * needs the general path. */
+static int sm32_row_fast(const ac_softmax_job *j, ac_len r)
+{
+    const float *x = (const float *)(j->x + r * j->x_rs);
+    float *y = (float *)(j->y + r * j->y_rs);
+    const ac_len n = j->n;
+    ac_len csz = SM32_CHUNK;
+    if (n > csz * SM32_MAX_CHUNKS) csz = ((n + SM32_MAX_CHUNKS - 1) / SM32_MAX_CHUNKS + 63) & ~(ac_len)63;
+    const ac_len nch = n <= csz ? 1 : (n + csz - 1) / csz;
+    float mc[SM32_MAX_CHUNKS];
+    double rest[SM32_MAX_CHUNKS];
+    ac_len cnt[SM32_MAX_CHUNKS];
+    float m = -INFINITY;
+    for (ac_len c = 0; c < nch; c++) {
+        ac_len k0 = c * csz, len = n - k0 < csz ? n - k0 : csz;
+        if (sm32_chunk_max(x + k0, len, &mc[c])) return 0;
+        rest[c] = 0.0;
+        cnt[c] = 0;
+        if (mc[c] == -INFINITY) continue;
+        if (!(fabsf(mc[c]) < SM32_M_LIMIT)) return 0;
+        rest[c] = sm32_chunk_exp(x + k0, j->log ? NULL : y + k0, len, mc[c], &cnt[c]);
+        if (mc[c] > m) m = mc[c];
+    }
+    if (m == -INFINITY) return 0;
+    /* S' = (max count - 1) + the rest, chunks below the max scaled by e^(m_c - m) */
+    double s_at = 0.0, s_below = 0.0, f[SM32_MAX_CHUNKS];
+    ac_len n_at = 0;
+    for (ac_len c = 0; c < nch; c++) {
+        f[c] = 0.0;
+        if (mc[c] == m) {
+            s_at += rest[c];
+            n_at += cnt[c];
+            f[c] = 1.0;
+        } else if (mc[c] != -INFINITY) {
+            double dc = (double)mc[c] - (double)m;
+            if (dc > -700.0) {
+                f[c] = exp(dc);
+                s_below += (rest[c] * 0x1p-64 + (double)cnt[c]) * f[c];
+            }
+        }
+    }
+    double sprime = (double)(n_at - 1) + s_at * 0x1p-64 + s_below;
+    if (j->log) {
+        sm32_log_out(x, y, n, m, log1p(sprime));
+        return 1;
+    }
+    const double inv = 1.0 / (1.0 + sprime);
+    for (ac_len c = 0; c < nch; c++) {
+        ac_len k0 = c * csz, len = n - k0 < csz ? n - k0 : csz;
+        double fc = f[c] * inv; /* y = e * 2^-64 * fc */
+        if (fc * 0x1p-64 >= (double)FLT_MIN) sm32_scale(y + k0, len, (float)(fc * 0x1p-64));
+        else if (fc >= (double)FLT_MIN) { /* two steps: no float below FLT_MIN unless y is */
+            sm32_scale(y + k0, len, (float)fc);
+            sm32_scale(y + k0, len, 0x1p-64f);
+        } else /* every y of the chunk is below FLT_MIN: flushed */
+            memset(y + k0, 0, (size_t)len * sizeof(float));
+    }
+    return 1;
+}
+#endif /* SM_F32_FAST */
+
 void SM_EXPORT(const ac_softmax_job *j, ac_len r0, ac_len r1)
 {
     int contig = j->x_ks == (ac_len)sizeof(T) && j->y_ks == (ac_len)sizeof(T);
+#ifdef SM_F32_FAST
+    /* no mask: NULL, or all-true with stride 0 (what the Python side passes) */
+    int plain = contig && j->temperature == 1.0 &&
+                (j->mask == NULL || (j->m_ks == 0 && j->m_rs == 0 && j->mask[0] != 0));
+    if (plain) {
+        for (ac_len r = r0; r < r1; r++)
+            if (!sm32_row_fast(j, r)) SM(row_contig)(j, r);
+        return;
+    }
+#endif
     for (ac_len r = r0; r < r1; r++) {
         if (contig) SM(row_contig)(j, r);
         else SM(row_scalar)(j, r);
