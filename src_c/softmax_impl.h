@@ -244,12 +244,12 @@ static void SM(row_contig)(const ac_softmax_job *j, ac_len r)
  * cannot overflow, and x - m is never a nonzero below 2^-40 in magnitude
  * unless m = 0 (then d = x exactly and e^x rounds to 1 without a flag).
  *
- * Long rows go by chunks of at least SM32_CHUNK elements (L1/L2-resident):
- * each chunk gets its own max m_c and stores e relative to m_c while it is
- * hot; S' combines the chunks' sums scaled by e^(m_c - m) in double; the
- * final pass multiplies each chunk by its own factor e^(m_c - m)/(1 + S').
- * A row thus reads x twice from the cache-resident chunk and once from
- * memory, and writes y twice.
+ * Long rows (over SM32_CHUNK elements) go by L1-resident chunks: each
+ * chunk gets its own max m_c and its sum of e relative to m_c (both passes
+ * over the chunk while it is hot, nothing stored); S' combines the chunks'
+ * sums scaled by e^(m_c - m) in double; then one output pass over the row
+ * recomputes e with the row's max (softmax) or forms x - m - L (log_softmax).
+ * A long row thus reads x twice from memory and writes y once.
  */
 #define SM32_CHUNK 4096
 #define SM32_MAX_CHUNKS 256
@@ -269,6 +269,28 @@ AC_INLINE mf sm32_special(vf v) { return _mm256_cmp_ps(v, _mm256_set1_ps(INFINIT
 AC_INLINE vf sm32_qmax(vf m, vf v) { return vf_max(m, vf_select(vf_isnan(v), m, v)); }
 AC_INLINE mf sm32_special(vf v) { return mf_or(vf_isnan(v), vf_eq(v, vf_set1(INFINITY))); }
 #endif
+
+/* Non-temporal store (p aligned to the vector size): the output of a row
+ * far larger than the caches goes straight to memory instead of being read
+ * in first (a third less memory traffic for a long row). */
+#if defined(AC_ISA_AVX512)
+AC_INLINE void sm32_store_nt(float *p, vf v) { _mm512_stream_ps(p, v); }
+AC_INLINE void sm32_fence(void) { _mm_sfence(); }
+#elif defined(AC_ISA_AVX2)
+AC_INLINE void sm32_store_nt(float *p, vf v) { _mm256_stream_ps(p, v); }
+AC_INLINE void sm32_fence(void) { _mm_sfence(); }
+#elif defined(AC_ISA_SSE2)
+AC_INLINE void sm32_store_nt(float *p, vf v) { _mm_stream_ps(p, v); }
+AC_INLINE void sm32_fence(void) { _mm_sfence(); }
+#else
+AC_INLINE void sm32_store_nt(float *p, vf v) { vf_store(p, v); }
+AC_INLINE void sm32_fence(void) {}
+#endif
+#define SM32_NT_MIN ((ac_len)1 << 18) /* 1 MB rows and up */
+AC_INLINE int sm32_use_nt(const float *y, ac_len n)
+{
+    return n >= SM32_NT_MIN && ((uintptr_t)y % (VF_N * sizeof(float))) == 0;
+}
 
 /* e^(d + dl) * 2^64 for d in [-121, 0], |dl| <= ulp(d)/2 (see above). */
 AC_INLINE vf sm32_exp64(vf d, vf dl)
@@ -296,13 +318,33 @@ AC_INLINE vf sm32_diff(vf x, vf vm, vf nm, vf *dl)
     return d;
 }
 
-/* Max of x[0..n) and whether it holds NaN or +inf (returns 1 then). */
+/* Max of x[0..n) and whether it holds NaN or +inf (returns 1 then).
+ * AVX-512: per vector one masked compare that keeps "every lane so far is
+ * ordered" (a NaN lane drops out of its mask for good) and one max masked
+ * by it (masked-off lanes raise nothing), four independent chains; +inf
+ * shows up as the max.  Elsewhere a quiet max and a NaN-or-+inf test. */
 static int sm32_chunk_max(const float *x, ac_len n, float *out)
 {
     const vf ninf = vf_set1(-INFINITY);
     vf m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
-    mf sp = vf_isnan(ninf); /* all false */
     ac_len k = 0;
+#if defined(AC_ISA_AVX512)
+    __mmask16 o0 = 0xffff, o1 = 0xffff, o2 = 0xffff, o3 = 0xffff;
+    for (; k + 4 * VF_N <= n; k += 4 * VF_N) {
+        vf a = vf_load(x + k), b = vf_load(x + k + VF_N);
+        vf c = vf_load(x + k + 2 * VF_N), d = vf_load(x + k + 3 * VF_N);
+        o0 = _mm512_mask_cmp_ps_mask(o0, a, a, _CMP_ORD_Q);
+        o1 = _mm512_mask_cmp_ps_mask(o1, b, b, _CMP_ORD_Q);
+        o2 = _mm512_mask_cmp_ps_mask(o2, c, c, _CMP_ORD_Q);
+        o3 = _mm512_mask_cmp_ps_mask(o3, d, d, _CMP_ORD_Q);
+        m0 = _mm512_mask_max_ps(m0, o0, m0, a);
+        m1 = _mm512_mask_max_ps(m1, o1, m1, b);
+        m2 = _mm512_mask_max_ps(m2, o2, m2, c);
+        m3 = _mm512_mask_max_ps(m3, o3, m3, d);
+    }
+    mf sp = (mf)~(o0 & o1 & o2 & o3);
+#else
+    mf sp = vf_isnan(ninf); /* all false */
     for (; k + 4 * VF_N <= n; k += 4 * VF_N) {
         vf a = vf_load(x + k), b = vf_load(x + k + VF_N);
         vf c = vf_load(x + k + 2 * VF_N), d = vf_load(x + k + 3 * VF_N);
@@ -312,6 +354,7 @@ static int sm32_chunk_max(const float *x, ac_len n, float *out)
         m2 = sm32_qmax(m2, c);
         m3 = sm32_qmax(m3, d);
     }
+#endif
     for (; k + VF_N <= n; k += VF_N) {
         vf a = vf_load(x + k);
         sp = mf_or(sp, sm32_special(a));
@@ -325,7 +368,9 @@ static int sm32_chunk_max(const float *x, ac_len n, float *out)
         m0 = sm32_qmax(m0, a);
     }
     if (mf_any(sp)) return 1;
-    *out = vf_reduce_max(vf_max(vf_max(m0, m1), vf_max(m2, m3)));
+    float m = vf_reduce_max(vf_max(vf_max(m0, m1), vf_max(m2, m3)));
+    if (m == INFINITY) return 1;
+    *out = m;
     return 0;
 }
 
@@ -404,6 +449,41 @@ static void sm32_scale(float *y, ac_len n, float f)
     for (; k < n; k++) y[k] *= f;
 }
 
+/* Softmax output pass of a long row (x no longer cache-resident): e
+ * recomputed with the row's max m and scaled, y = e * f (f = 2^-64/(1 + S')),
+ * so x is read twice from memory and y written once; the same operations
+ * per element as the stored-e path. */
+static void sm32_exp_out(const float *x, float *y, ac_len n, float m, float f)
+{
+    const vf vm = vf_set1(m), nm = vf_set1(-m), fl = vf_set1(m - SM32_FLOOR), vfac = vf_set1(f);
+    ac_len c = 0, k = 0;
+    if (sm32_use_nt(y, n)) {
+        for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
+            vf ta, tb;
+            vf ea = sm32_exp_lane(vf_load(x + k), vm, nm, fl, &ta, &c);
+            vf eb = sm32_exp_lane(vf_load(x + k + VF_N), vm, nm, fl, &tb, &c);
+            sm32_store_nt(y + k, vf_mul(ea, vfac));
+            sm32_store_nt(y + k + VF_N, vf_mul(eb, vfac));
+        }
+        sm32_fence();
+    }
+    for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
+        vf ta, tb;
+        vf ea = sm32_exp_lane(vf_load(x + k), vm, nm, fl, &ta, &c);
+        vf eb = sm32_exp_lane(vf_load(x + k + VF_N), vm, nm, fl, &tb, &c);
+        vf_store(y + k, vf_mul(ea, vfac));
+        vf_store(y + k + VF_N, vf_mul(eb, vfac));
+    }
+    for (; k < n; k += VF_N) {
+        float buf[VF_N];
+        ac_len avail = n - k < VF_N ? n - k : VF_N;
+        for (int l = 0; l < VF_N; l++) buf[l] = l < avail ? x[k + l] : -INFINITY;
+        vf t, e = sm32_exp_lane(vf_load(buf), vm, nm, fl, &t, &c);
+        vf_store(buf, vf_mul(e, vfac));
+        for (ac_len l = 0; l < avail; l++) y[k + l] = buf[l];
+    }
+}
+
 /* log_softmax output pass: y = (x - m) - L with x - m exact, -inf stays -inf. */
 static void sm32_log_out(const float *x, float *y, ac_len n, float m, double L)
 {
@@ -411,6 +491,15 @@ static void sm32_log_out(const float *x, float *y, ac_len n, float m, double L)
     const float lhs = (float)L;
     const vf lh = vf_set1(lhs), ll = vf_set1((float)(L - (double)lhs));
     ac_len k = 0;
+    if (sm32_use_nt(y, n)) {
+        for (; k + VF_N <= n; k += VF_N) {
+            vf v = vf_load(x + k);
+            vf dl, d = sm32_diff(vf_max(v, lowest), vm, nm, &dl);
+            vf out = vf_add(vf_sub(d, lh), vf_sub(dl, ll));
+            sm32_store_nt(y + k, vf_select(vf_eq(v, ninf), ninf, out));
+        }
+        sm32_fence();
+    }
     for (; k < n; k += VF_N) {
         ac_len avail = n - k;
         float buf[VF_N];
@@ -431,6 +520,93 @@ static void sm32_log_out(const float *x, float *y, ac_len n, float m, double L)
     }
 }
 
+/* log1p(s) for s >= 0 finite, relative error < 2^-48 (enough for a float
+ * result: L enters y = q - L with |y| >= L), without a libm call (which
+ * costs as much as a 64-element row).  u = 1 + s rounded, c = its exact
+ * rounding error (Fast2Sum, larger operand first); u = 2^k f with f in
+ * [sqrt(1/2), sqrt(2)), f - 1 exact (Sterbenz);
+ * log f = 2 atanh(t), t = (f - 1)/(f + 1), |t| <= 0.1716: the series
+ * 2t (1 + t^2/3 + ... + t^16/17) truncates at t^18/19 < 2^-50 relative;
+ * log1p(s) = k ln2 + log f + c/u (log(1 + c/u) = c/u to 2^-105). */
+static double sm32_log1p(double s)
+{
+    double u = 1.0 + s;
+    double c = s >= 1.0 ? 1.0 - (u - s) : s - (u - 1.0);
+    uint64_t bits;
+    memcpy(&bits, &u, sizeof bits);
+    int k = (int)(bits >> 52) - 1023; /* u >= 1: positive, normal */
+    bits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+    double f;
+    memcpy(&f, &bits, sizeof f); /* [1, 2) */
+    if (f >= 1.4142135623730951) {
+        f *= 0.5;
+        k += 1;
+    }
+    double t = (f - 1.0) / (f + 1.0), t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
+    /* Estrin: short dependency chain (log1p sits on each row's critical path) */
+    double a0 = 1.0 / 3 + t2 * (1.0 / 5), a1 = 1.0 / 7 + t2 * (1.0 / 9);
+    double a2 = 1.0 / 11 + t2 * (1.0 / 13), a3 = 1.0 / 15 + t2 * (1.0 / 17);
+    double p = (a0 + t4 * a1) + t8 * (a2 + t4 * a3);
+    double lf = 2.0 * t + (2.0 * t * t2) * p;
+    return (double)k * 0x1.62e42fefa39efp-1 + (lf + c / u);
+}
+
+/* Passes 1 and 2 of a row held in one chunk (n <= SM32_CHUNK): its max
+ * and S'; returns 0 when the row needs the general path. */
+static int sm32_single_sum(const ac_softmax_job *j, const float *x, float *y, ac_len n, float *mo, double *so)
+{
+    float m;
+    if (sm32_chunk_max(x, n, &m)) return 0;
+    if (!(fabsf(m) < SM32_M_LIMIT)) return 0; /* also m = -inf: all -inf */
+    ac_len cnt = 0;
+    double rest = sm32_chunk_exp(x, j->log ? NULL : y, n, m, &cnt);
+    *mo = m;
+    *so = (double)(cnt - 1) + rest * 0x1p-64;
+    return 1;
+}
+
+/* Pass 3 of a row held in one chunk. */
+AC_INLINE void sm32_single_out(const ac_softmax_job *j, const float *x, float *y, ac_len n, float m, double sprime)
+{
+    if (j->log) sm32_log_out(x, y, n, m, sm32_log1p(sprime));
+    else sm32_scale(y, n, (float)(0x1p-64 / (1.0 + sprime)));
+}
+
+static int sm32_row_single(const ac_softmax_job *j, const float *x, float *y, ac_len n)
+{
+    float m;
+    double sprime;
+    if (!sm32_single_sum(j, x, y, n, &m, &sprime)) return 0;
+    sm32_single_out(j, x, y, n, m, sprime);
+    return 1;
+}
+
+/* Short rows go in groups: passes 1-2 of SM32_GROUP rows, then their
+ * outputs, so the rows' serial tails (reductions, division, log1p) overlap
+ * instead of each stalling its row. */
+#define SM32_GROUP 8
+#define SM32_SHORT 512
+static void sm32_rows_short(const ac_softmax_job *j, ac_len r0, ac_len r1)
+{
+    const ac_len n = j->n;
+    for (ac_len r = r0; r < r1; r += SM32_GROUP) {
+        int gsz = r1 - r < SM32_GROUP ? (int)(r1 - r) : SM32_GROUP;
+        float mg[SM32_GROUP];
+        double sg[SM32_GROUP];
+        int ok[SM32_GROUP];
+        for (int i = 0; i < gsz; i++)
+            ok[i] = sm32_single_sum(j, (const float *)(j->x + (r + i) * j->x_rs), (float *)(j->y + (r + i) * j->y_rs),
+                                    n, &mg[i], &sg[i]);
+        for (int i = 0; i < gsz; i++) {
+            if (ok[i])
+                sm32_single_out(j, (const float *)(j->x + (r + i) * j->x_rs), (float *)(j->y + (r + i) * j->y_rs), n,
+                                mg[i], sg[i]);
+            else
+                SM(row_contig)(j, r + i);
+        }
+    }
+}
+
 /* The fast path for row r; returns 0 (nothing final written) when the row
  * needs the general path. */
 static int sm32_row_fast(const ac_softmax_job *j, ac_len r)
@@ -438,9 +614,10 @@ static int sm32_row_fast(const ac_softmax_job *j, ac_len r)
     const float *x = (const float *)(j->x + r * j->x_rs);
     float *y = (float *)(j->y + r * j->y_rs);
     const ac_len n = j->n;
+    if (n <= SM32_CHUNK) return sm32_row_single(j, x, y, n);
     ac_len csz = SM32_CHUNK;
     if (n > csz * SM32_MAX_CHUNKS) csz = ((n + SM32_MAX_CHUNKS - 1) / SM32_MAX_CHUNKS + 63) & ~(ac_len)63;
-    const ac_len nch = n <= csz ? 1 : (n + csz - 1) / csz;
+    const ac_len nch = (n + csz - 1) / csz;
     float mc[SM32_MAX_CHUNKS];
     double rest[SM32_MAX_CHUNKS];
     ac_len cnt[SM32_MAX_CHUNKS];
@@ -452,43 +629,25 @@ static int sm32_row_fast(const ac_softmax_job *j, ac_len r)
         cnt[c] = 0;
         if (mc[c] == -INFINITY) continue;
         if (!(fabsf(mc[c]) < SM32_M_LIMIT)) return 0;
-        rest[c] = sm32_chunk_exp(x + k0, j->log ? NULL : y + k0, len, mc[c], &cnt[c]);
+        rest[c] = sm32_chunk_exp(x + k0, NULL, len, mc[c], &cnt[c]);
         if (mc[c] > m) m = mc[c];
     }
     if (m == -INFINITY) return 0;
     /* S' = (max count - 1) + the rest, chunks below the max scaled by e^(m_c - m) */
-    double s_at = 0.0, s_below = 0.0, f[SM32_MAX_CHUNKS];
+    double s_at = 0.0, s_below = 0.0;
     ac_len n_at = 0;
     for (ac_len c = 0; c < nch; c++) {
-        f[c] = 0.0;
         if (mc[c] == m) {
             s_at += rest[c];
             n_at += cnt[c];
-            f[c] = 1.0;
         } else if (mc[c] != -INFINITY) {
             double dc = (double)mc[c] - (double)m;
-            if (dc > -700.0) {
-                f[c] = exp(dc);
-                s_below += (rest[c] * 0x1p-64 + (double)cnt[c]) * f[c];
-            }
+            if (dc > -700.0) s_below += (rest[c] * 0x1p-64 + (double)cnt[c]) * exp(dc);
         }
     }
     double sprime = (double)(n_at - 1) + s_at * 0x1p-64 + s_below;
-    if (j->log) {
-        sm32_log_out(x, y, n, m, log1p(sprime));
-        return 1;
-    }
-    const double inv = 1.0 / (1.0 + sprime);
-    for (ac_len c = 0; c < nch; c++) {
-        ac_len k0 = c * csz, len = n - k0 < csz ? n - k0 : csz;
-        double fc = f[c] * inv; /* y = e * 2^-64 * fc */
-        if (fc * 0x1p-64 >= (double)FLT_MIN) sm32_scale(y + k0, len, (float)(fc * 0x1p-64));
-        else if (fc >= (double)FLT_MIN) { /* two steps: no float below FLT_MIN unless y is */
-            sm32_scale(y + k0, len, (float)fc);
-            sm32_scale(y + k0, len, 0x1p-64f);
-        } else /* every y of the chunk is below FLT_MIN: flushed */
-            memset(y + k0, 0, (size_t)len * sizeof(float));
-    }
+    if (j->log) sm32_log_out(x, y, n, m, sm32_log1p(sprime));
+    else sm32_exp_out(x, y, n, m, (float)(0x1p-64 / (1.0 + sprime)));
     return 1;
 }
 #endif /* SM_F32_FAST */
@@ -500,6 +659,10 @@ void SM_EXPORT(const ac_softmax_job *j, ac_len r0, ac_len r1)
     /* no mask: NULL, or all-true with stride 0 (what the Python side passes) */
     int plain = contig && j->temperature == 1.0 &&
                 (j->mask == NULL || (j->m_ks == 0 && j->m_rs == 0 && j->mask[0] != 0));
+    if (plain && j->n <= SM32_SHORT) {
+        sm32_rows_short(j, r0, r1);
+        return;
+    }
     if (plain) {
         for (ac_len r = r0; r < r1; r++)
             if (!sm32_row_fast(j, r)) SM(row_contig)(j, r);
