@@ -309,13 +309,32 @@ AC_INLINE vf sm32_exp64(vf d, vf dl)
 #endif
 }
 
-/* x - m = d + *dl exactly (TwoSum; nm = -m), x finite. */
-AC_INLINE vf sm32_diff(vf x, vf vm, vf nm, vf *dl)
+/* x - m = d + *dl exactly, x finite, nm = -m.  mode 0: TwoSum (any x);
+ * mode 1: Fast2Sum with -m first, valid when |x| <= |m| (m > 0 and
+ * x >= -m); mode 2: Fast2Sum with x first, valid when |x| >= |m| (every
+ * x <= m <= 0).  The row's max and min pick the mode (sm32_mode). */
+AC_INLINE vf sm32_diff(vf x, vf vm, vf nm, vf *dl, const int mode)
 {
     vf d = vf_sub(x, vm);
-    vf bb = vf_sub(d, x);
-    *dl = vf_add(vf_sub(x, vf_sub(d, bb)), vf_sub(nm, bb));
+    if (mode == 1) {
+        *dl = vf_sub(x, vf_add(d, vm));
+    } else if (mode == 2) {
+        *dl = vf_sub(nm, vf_sub(d, x));
+    } else {
+        vf bb = vf_sub(d, x);
+        *dl = vf_add(vf_sub(x, vf_sub(d, bb)), vf_sub(nm, bb));
+    }
     return d;
+}
+
+/* The exactness mode for a row (or chunk) with max m and min mn of the
+ * values that enter the difference (x clamped below at m - SM32_FLOOR when
+ * clamped, so m >= SM32_FLOOR/2 makes every |x| <= m). */
+static int sm32_mode(float m, float mn, int clamped)
+{
+    if (m <= 0.0f) return 2;
+    if (mn >= -m || (clamped && m >= 0.5f * SM32_FLOOR)) return 1;
+    return 0;
 }
 
 /* Max of x[0..n) and whether it holds NaN or +inf (returns 1 then).
@@ -323,12 +342,14 @@ AC_INLINE vf sm32_diff(vf x, vf vm, vf nm, vf *dl)
  * ordered" (a NaN lane drops out of its mask for good) and one max masked
  * by it (masked-off lanes raise nothing), four independent chains; +inf
  * shows up as the max.  Elsewhere a quiet max and a NaN-or-+inf test. */
-static int sm32_chunk_max(const float *x, ac_len n, float *out)
+static int sm32_chunk_max(const float *x, ac_len n, float *out, float *outmin)
 {
     const vf ninf = vf_set1(-INFINITY);
     vf m0 = ninf, m1 = ninf, m2 = ninf, m3 = ninf;
     ac_len k = 0;
 #if defined(AC_ISA_AVX512)
+    const vf pinf = vf_set1(INFINITY);
+    vf n0 = pinf, n1 = pinf, n2 = pinf, n3 = pinf;
     __mmask16 o0 = 0xffff, o1 = 0xffff, o2 = 0xffff, o3 = 0xffff;
     for (; k + 4 * VF_N <= n; k += 4 * VF_N) {
         vf a = vf_load(x + k), b = vf_load(x + k + VF_N);
@@ -341,8 +362,23 @@ static int sm32_chunk_max(const float *x, ac_len n, float *out)
         m1 = _mm512_mask_max_ps(m1, o1, m1, b);
         m2 = _mm512_mask_max_ps(m2, o2, m2, c);
         m3 = _mm512_mask_max_ps(m3, o3, m3, d);
+        n0 = _mm512_mask_min_ps(n0, o0, n0, a);
+        n1 = _mm512_mask_min_ps(n1, o1, n1, b);
+        n2 = _mm512_mask_min_ps(n2, o2, n2, c);
+        n3 = _mm512_mask_min_ps(n3, o3, n3, d);
     }
     mf sp = (mf)~(o0 & o1 & o2 & o3);
+    for (; k < n; k += VF_N) {
+        ac_len avail = n - k;
+        __mmask16 lanes = avail >= VF_N ? (__mmask16)0xffff : (__mmask16)((1u << avail) - 1);
+        vf a = _mm512_maskz_loadu_ps(lanes, x + k);
+        __mmask16 ok = _mm512_mask_cmp_ps_mask(lanes, a, a, _CMP_ORD_Q);
+        sp |= (mf)(lanes & ~ok);
+        m0 = _mm512_mask_max_ps(m0, ok, m0, a);
+        n0 = _mm512_mask_min_ps(n0, ok, n0, a);
+    }
+    if (mf_any(sp)) return 1;
+    *outmin = _mm512_reduce_min_ps(_mm512_min_ps(_mm512_min_ps(n0, n1), _mm512_min_ps(n2, n3)));
 #else
     mf sp = vf_isnan(ninf); /* all false */
     for (; k + 4 * VF_N <= n; k += 4 * VF_N) {
@@ -354,7 +390,6 @@ static int sm32_chunk_max(const float *x, ac_len n, float *out)
         m2 = sm32_qmax(m2, c);
         m3 = sm32_qmax(m3, d);
     }
-#endif
     for (; k + VF_N <= n; k += VF_N) {
         vf a = vf_load(x + k);
         sp = mf_or(sp, sm32_special(a));
@@ -368,6 +403,8 @@ static int sm32_chunk_max(const float *x, ac_len n, float *out)
         m0 = sm32_qmax(m0, a);
     }
     if (mf_any(sp)) return 1;
+    *outmin = -INFINITY; /* not tracked here: the exact TwoSum unless m <= 0 */
+#endif
     float m = vf_reduce_max(vf_max(vf_max(m0, m1), vf_max(m2, m3)));
     if (m == INFINITY) return 1;
     *out = m;
@@ -375,18 +412,30 @@ static int sm32_chunk_max(const float *x, ac_len n, float *out)
 }
 
 /* One vector of the exp pass: e (scaled, 0 below the floor) returned, the
- * sum's term (e with the lanes equal to the max zeroed) in *term. */
-AC_INLINE vf sm32_exp_lane(vf v, vf vm, vf nm, vf fl, vf *term, ac_len *cnt)
+ * sum's term (e with the lanes equal to the max zeroed) in *term and those
+ * lanes in *is_max. */
+AC_INLINE vf sm32_exp_lane(vf v, vf vm, vf nm, vf fl, vf *term, mf *is_max, const int mode)
 {
     mf keep = vf_ge(v, fl);
     vf xc = vf_max(v, fl), dl;
-    vf d = sm32_diff(xc, vm, nm, &dl);
+    vf d = sm32_diff(xc, vm, nm, &dl, mode);
     vf e = vf_select(keep, sm32_exp64(d, dl), vf_zero());
-    mf is_max = vf_eq(v, vm);
-    *cnt += AC_POPCOUNT_F(is_max);
-    *term = vf_select(is_max, vf_zero(), e);
+    *is_max = vf_eq(v, vm);
+    *term = vf_select(*is_max, vf_zero(), e);
     return e;
 }
+
+/* count of max lanes: a float vector on AVX-512 (one masked add, exact up
+ * to 2^24 per lane), popcounts elsewhere */
+#if defined(AC_ISA_AVX512)
+#define SM32_CNT_DECL vf cntv_ = vf_zero()
+#define SM32_CNT_ADD(m) (cntv_ = _mm512_mask_add_ps(cntv_, (m), cntv_, _mm512_set1_ps(1.0f)))
+#define SM32_CNT_TOTAL ((ac_len)_mm512_reduce_add_ps(cntv_))
+#else
+#define SM32_CNT_DECL ac_len cnt_ = 0
+#define SM32_CNT_ADD(m) (cnt_ += AC_POPCOUNT_F(m))
+#define SM32_CNT_TOTAL cnt_
+#endif
 
 #if VF_N == VD_N
 #define SM32_WIDEN_ADD(a0, a1, t) (a0 = vd_add(a0, (double)(t)))
@@ -400,18 +449,43 @@ AC_INLINE vf sm32_exp_lane(vf v, vf vm, vf nm, vf fl, vf *term, ac_len *cnt)
     } while (0)
 #endif
 
+/* x[k..k+N) with lanes past n = fill */
+AC_INLINE vf sm32_load_tail(const float *x, ac_len avail, float fill)
+{
+    float buf[VF_N];
+    for (int l = 0; l < VF_N; l++) buf[l] = l < avail ? x[l] : fill;
+    return vf_load(buf);
+}
+AC_INLINE void sm32_store_tail(float *y, ac_len avail, vf v)
+{
+    float buf[VF_N];
+    vf_store(buf, v);
+    for (ac_len l = 0; l < avail; l++) y[l] = buf[l];
+}
+
 /* Exp pass over x[0..n) with max m (finite, |m| < 2^20): stores e to y
  * unless y is NULL; returns the sum of the non-max e (scaled by 2^64) and
  * adds the count of max entries to *cnt. */
-static double sm32_chunk_exp(const float *x, float *y, ac_len n, float m, ac_len *cnt)
+AC_INLINE double sm32_chunk_exp_m(const float *x, float *y, ac_len n, float m, ac_len *cnt, const float *pfx,
+                                  float *pfy, const int mode)
 {
     const vf vm = vf_set1(m), nm = vf_set1(-m), fl = vf_set1(m - SM32_FLOOR);
     vd a0 = vd_zero(), a1 = vd_zero();
-    ac_len c = 0, k = 0;
+    SM32_CNT_DECL;
+    ac_len k = 0;
     for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
         vf ta, tb;
-        vf ea = sm32_exp_lane(vf_load(x + k), vm, nm, fl, &ta, &c);
-        vf eb = sm32_exp_lane(vf_load(x + k + VF_N), vm, nm, fl, &tb, &c);
+        mf ma, mb;
+        vf ea = sm32_exp_lane(vf_load(x + k), vm, nm, fl, &ta, &ma, mode);
+        vf eb = sm32_exp_lane(vf_load(x + k + VF_N), vm, nm, fl, &tb, &mb, mode);
+        SM32_CNT_ADD(ma);
+        SM32_CNT_ADD(mb);
+        if (pfx && (k & 31) == 0) { /* the next row: two lines of x and of y per 32 elements */
+            __builtin_prefetch(pfx + k, 0, 3);
+            __builtin_prefetch(pfx + k + 16, 0, 3);
+            __builtin_prefetch(pfy + k, 1, 3);
+            __builtin_prefetch(pfy + k + 16, 1, 3);
+        }
         if (y) {
             vf_store(y + k, ea);
             vf_store(y + k + VF_N, eb);
@@ -419,22 +493,29 @@ static double sm32_chunk_exp(const float *x, float *y, ac_len n, float m, ac_len
         SM32_WIDEN_ADD(a0, a1, vf_add(ta, tb));
     }
     for (; k < n; k += VF_N) {
-        float buf[VF_N];
         ac_len avail = n - k < VF_N ? n - k : VF_N;
-        for (int l = 0; l < VF_N; l++) buf[l] = l < avail ? x[k + l] : -INFINITY;
-        vf t, e = sm32_exp_lane(vf_load(buf), vm, nm, fl, &t, &c);
-        if (y) {
-            vf_store(buf, e);
-            for (ac_len l = 0; l < avail; l++) y[k + l] = buf[l];
-        }
+        vf t;
+        mf mm;
+        vf e = sm32_exp_lane(sm32_load_tail(x + k, avail, -INFINITY), vm, nm, fl, &t, &mm, mode);
+        SM32_CNT_ADD(mm);
+        if (y) sm32_store_tail(y + k, avail, e);
         SM32_WIDEN_ADD(a0, a1, t);
     }
-    *cnt += c;
+    *cnt += SM32_CNT_TOTAL;
 #if VF_N == VD_N
     return vd_reduce_add(a0);
 #else
     return vd_reduce_add(vd_add(a0, a1));
 #endif
+}
+static double sm32_chunk_exp(const float *x, float *y, ac_len n, float m, float mn, ac_len *cnt, const float *pfx,
+                             float *pfy)
+{
+    switch (sm32_mode(m, mn, 1)) {
+    case 1: return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 1);
+    case 2: return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 2);
+    default: return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 0);
+    }
 }
 
 /* y[0..n) *= f */
@@ -453,70 +534,67 @@ static void sm32_scale(float *y, ac_len n, float f)
  * recomputed with the row's max m and scaled, y = e * f (f = 2^-64/(1 + S')),
  * so x is read twice from memory and y written once; the same operations
  * per element as the stored-e path. */
-static void sm32_exp_out(const float *x, float *y, ac_len n, float m, float f)
+AC_INLINE void sm32_exp_out_m(const float *x, float *y, ac_len n, float m, float f, const int mode)
 {
     const vf vm = vf_set1(m), nm = vf_set1(-m), fl = vf_set1(m - SM32_FLOOR), vfac = vf_set1(f);
-    ac_len c = 0, k = 0;
+    ac_len k = 0;
+    vf t;
+    mf mm;
     if (sm32_use_nt(y, n)) {
-        for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
-            vf ta, tb;
-            vf ea = sm32_exp_lane(vf_load(x + k), vm, nm, fl, &ta, &c);
-            vf eb = sm32_exp_lane(vf_load(x + k + VF_N), vm, nm, fl, &tb, &c);
-            sm32_store_nt(y + k, vf_mul(ea, vfac));
-            sm32_store_nt(y + k + VF_N, vf_mul(eb, vfac));
-        }
+        for (; k + VF_N <= n; k += VF_N)
+            sm32_store_nt(y + k, vf_mul(sm32_exp_lane(vf_load(x + k), vm, nm, fl, &t, &mm, mode), vfac));
         sm32_fence();
     }
-    for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
-        vf ta, tb;
-        vf ea = sm32_exp_lane(vf_load(x + k), vm, nm, fl, &ta, &c);
-        vf eb = sm32_exp_lane(vf_load(x + k + VF_N), vm, nm, fl, &tb, &c);
-        vf_store(y + k, vf_mul(ea, vfac));
-        vf_store(y + k + VF_N, vf_mul(eb, vfac));
+    for (; k + VF_N <= n; k += VF_N)
+        vf_store(y + k, vf_mul(sm32_exp_lane(vf_load(x + k), vm, nm, fl, &t, &mm, mode), vfac));
+    if (k < n) {
+        vf e = sm32_exp_lane(sm32_load_tail(x + k, n - k, -INFINITY), vm, nm, fl, &t, &mm, mode);
+        sm32_store_tail(y + k, n - k, vf_mul(e, vfac));
     }
-    for (; k < n; k += VF_N) {
-        float buf[VF_N];
-        ac_len avail = n - k < VF_N ? n - k : VF_N;
-        for (int l = 0; l < VF_N; l++) buf[l] = l < avail ? x[k + l] : -INFINITY;
-        vf t, e = sm32_exp_lane(vf_load(buf), vm, nm, fl, &t, &c);
-        vf_store(buf, vf_mul(e, vfac));
-        for (ac_len l = 0; l < avail; l++) y[k + l] = buf[l];
+}
+static void sm32_exp_out(const float *x, float *y, ac_len n, float m, float mn, float f)
+{
+    switch (sm32_mode(m, mn, 1)) {
+    case 1: sm32_exp_out_m(x, y, n, m, f, 1); break;
+    case 2: sm32_exp_out_m(x, y, n, m, f, 2); break;
+    default: sm32_exp_out_m(x, y, n, m, f, 0);
     }
 }
 
-/* log_softmax output pass: y = (x - m) - L with x - m exact, -inf stays -inf. */
-static void sm32_log_out(const float *x, float *y, ac_len n, float m, double L)
+/* log_softmax output pass: y = (x - m) - L with x - m exact, -inf stays -inf
+ * (its lanes computed on -FLT_MAX, then replaced). */
+AC_INLINE vf sm32_log_lane(vf v, vf vm, vf nm, vf lh, vf ll, const int mode)
 {
-    const vf vm = vf_set1(m), nm = vf_set1(-m), ninf = vf_set1(-INFINITY), lowest = vf_set1(-FLT_MAX);
+    const vf ninf = vf_set1(-INFINITY);
+    vf dl, d = sm32_diff(vf_max(v, vf_set1(-FLT_MAX)), vm, nm, &dl, mode);
+    vf out = vf_add(vf_sub(d, lh), vf_sub(dl, ll));
+    return vf_select(vf_eq(v, ninf), ninf, out);
+}
+AC_INLINE void sm32_log_out_m(const float *x, float *y, ac_len n, float m, double L, const int mode)
+{
+    const vf vm = vf_set1(m), nm = vf_set1(-m);
     const float lhs = (float)L;
     const vf lh = vf_set1(lhs), ll = vf_set1((float)(L - (double)lhs));
     ac_len k = 0;
     if (sm32_use_nt(y, n)) {
-        for (; k + VF_N <= n; k += VF_N) {
-            vf v = vf_load(x + k);
-            vf dl, d = sm32_diff(vf_max(v, lowest), vm, nm, &dl);
-            vf out = vf_add(vf_sub(d, lh), vf_sub(dl, ll));
-            sm32_store_nt(y + k, vf_select(vf_eq(v, ninf), ninf, out));
-        }
+        for (; k + VF_N <= n; k += VF_N) sm32_store_nt(y + k, sm32_log_lane(vf_load(x + k), vm, nm, lh, ll, mode));
         sm32_fence();
     }
+    for (; k + 2 * VF_N <= n; k += 2 * VF_N) {
+        vf_store(y + k, sm32_log_lane(vf_load(x + k), vm, nm, lh, ll, mode));
+        vf_store(y + k + VF_N, sm32_log_lane(vf_load(x + k + VF_N), vm, nm, lh, ll, mode));
+    }
     for (; k < n; k += VF_N) {
-        ac_len avail = n - k;
-        float buf[VF_N];
-        vf v;
-        if (avail >= VF_N) v = vf_load(x + k);
-        else {
-            for (int l = 0; l < VF_N; l++) buf[l] = l < avail ? x[k + l] : 0.0f;
-            v = vf_load(buf);
-        }
-        vf dl, d = sm32_diff(vf_max(v, lowest), vm, nm, &dl);
-        vf out = vf_add(vf_sub(d, lh), vf_sub(dl, ll));
-        out = vf_select(vf_eq(v, ninf), ninf, out);
-        if (avail >= VF_N) vf_store(y + k, out);
-        else {
-            vf_store(buf, out);
-            for (ac_len l = 0; l < avail; l++) y[k + l] = buf[l];
-        }
+        ac_len avail = n - k < VF_N ? n - k : VF_N;
+        sm32_store_tail(y + k, avail, sm32_log_lane(sm32_load_tail(x + k, avail, 0.0f), vm, nm, lh, ll, mode));
+    }
+}
+static void sm32_log_out(const float *x, float *y, ac_len n, float m, float mn, double L)
+{
+    switch (sm32_mode(m, mn, 0)) {
+    case 1: sm32_log_out_m(x, y, n, m, L, 1); break;
+    case 2: sm32_log_out_m(x, y, n, m, L, 2); break;
+    default: sm32_log_out_m(x, y, n, m, L, 0);
     }
 }
 
@@ -553,31 +631,34 @@ static double sm32_log1p(double s)
 
 /* Passes 1 and 2 of a row held in one chunk (n <= SM32_CHUNK): its max
  * and S'; returns 0 when the row needs the general path. */
-static int sm32_single_sum(const ac_softmax_job *j, const float *x, float *y, ac_len n, float *mo, double *so)
+static int sm32_single_sum(const ac_softmax_job *j, const float *x, float *y, ac_len n, float *mo, float *mno,
+                           double *so, const float *pfx, float *pfy)
 {
-    float m;
-    if (sm32_chunk_max(x, n, &m)) return 0;
+    float m, mn;
+    if (sm32_chunk_max(x, n, &m, &mn)) return 0;
     if (!(fabsf(m) < SM32_M_LIMIT)) return 0; /* also m = -inf: all -inf */
     ac_len cnt = 0;
-    double rest = sm32_chunk_exp(x, j->log ? NULL : y, n, m, &cnt);
+    double rest = sm32_chunk_exp(x, j->log ? NULL : y, n, m, mn, &cnt, pfx, pfy);
     *mo = m;
+    *mno = mn;
     *so = (double)(cnt - 1) + rest * 0x1p-64;
     return 1;
 }
 
 /* Pass 3 of a row held in one chunk. */
-AC_INLINE void sm32_single_out(const ac_softmax_job *j, const float *x, float *y, ac_len n, float m, double sprime)
+AC_INLINE void sm32_single_out(const ac_softmax_job *j, const float *x, float *y, ac_len n, float m, float mn,
+                               double sprime)
 {
-    if (j->log) sm32_log_out(x, y, n, m, sm32_log1p(sprime));
+    if (j->log) sm32_log_out(x, y, n, m, mn, sm32_log1p(sprime));
     else sm32_scale(y, n, (float)(0x1p-64 / (1.0 + sprime)));
 }
 
-static int sm32_row_single(const ac_softmax_job *j, const float *x, float *y, ac_len n)
+static int sm32_row_single(const ac_softmax_job *j, const float *x, float *y, ac_len n, const float *pfx, float *pfy)
 {
-    float m;
+    float m, mn;
     double sprime;
-    if (!sm32_single_sum(j, x, y, n, &m, &sprime)) return 0;
-    sm32_single_out(j, x, y, n, m, sprime);
+    if (!sm32_single_sum(j, x, y, n, &m, &mn, &sprime, pfx, pfy)) return 0;
+    sm32_single_out(j, x, y, n, m, mn, sprime);
     return 1;
 }
 
@@ -591,16 +672,16 @@ static void sm32_rows_short(const ac_softmax_job *j, ac_len r0, ac_len r1)
     const ac_len n = j->n;
     for (ac_len r = r0; r < r1; r += SM32_GROUP) {
         int gsz = r1 - r < SM32_GROUP ? (int)(r1 - r) : SM32_GROUP;
-        float mg[SM32_GROUP];
+        float mg[SM32_GROUP], mng[SM32_GROUP];
         double sg[SM32_GROUP];
         int ok[SM32_GROUP];
         for (int i = 0; i < gsz; i++)
             ok[i] = sm32_single_sum(j, (const float *)(j->x + (r + i) * j->x_rs), (float *)(j->y + (r + i) * j->y_rs),
-                                    n, &mg[i], &sg[i]);
+                                    n, &mg[i], &mng[i], &sg[i], NULL, NULL);
         for (int i = 0; i < gsz; i++) {
             if (ok[i])
                 sm32_single_out(j, (const float *)(j->x + (r + i) * j->x_rs), (float *)(j->y + (r + i) * j->y_rs), n,
-                                mg[i], sg[i]);
+                                mg[i], mng[i], sg[i]);
             else
                 SM(row_contig)(j, r + i);
         }
@@ -609,27 +690,31 @@ static void sm32_rows_short(const ac_softmax_job *j, ac_len r0, ac_len r1)
 
 /* The fast path for row r; returns 0 (nothing final written) when the row
  * needs the general path. */
-static int sm32_row_fast(const ac_softmax_job *j, ac_len r)
+/* pfx, pfy: the next row, prefetched while this one computes (a row of a
+ * page or more defeats the hardware prefetcher at every row start) */
+static int sm32_row_fast(const ac_softmax_job *j, ac_len r, const float *pfx, float *pfy)
 {
     const float *x = (const float *)(j->x + r * j->x_rs);
     float *y = (float *)(j->y + r * j->y_rs);
     const ac_len n = j->n;
-    if (n <= SM32_CHUNK) return sm32_row_single(j, x, y, n);
+    if (n <= SM32_CHUNK) return sm32_row_single(j, x, y, n, pfx, pfy);
     ac_len csz = SM32_CHUNK;
     if (n > csz * SM32_MAX_CHUNKS) csz = ((n + SM32_MAX_CHUNKS - 1) / SM32_MAX_CHUNKS + 63) & ~(ac_len)63;
     const ac_len nch = (n + csz - 1) / csz;
     float mc[SM32_MAX_CHUNKS];
     double rest[SM32_MAX_CHUNKS];
     ac_len cnt[SM32_MAX_CHUNKS];
-    float m = -INFINITY;
+    float m = -INFINITY, mn = INFINITY;
     for (ac_len c = 0; c < nch; c++) {
+        float mnc;
         ac_len k0 = c * csz, len = n - k0 < csz ? n - k0 : csz;
-        if (sm32_chunk_max(x + k0, len, &mc[c])) return 0;
+        if (sm32_chunk_max(x + k0, len, &mc[c], &mnc)) return 0;
+        if (mnc < mn) mn = mnc;
         rest[c] = 0.0;
         cnt[c] = 0;
         if (mc[c] == -INFINITY) continue;
         if (!(fabsf(mc[c]) < SM32_M_LIMIT)) return 0;
-        rest[c] = sm32_chunk_exp(x + k0, NULL, len, mc[c], &cnt[c]);
+        rest[c] = sm32_chunk_exp(x + k0, NULL, len, mc[c], mnc, &cnt[c], NULL, NULL);
         if (mc[c] > m) m = mc[c];
     }
     if (m == -INFINITY) return 0;
@@ -646,8 +731,8 @@ static int sm32_row_fast(const ac_softmax_job *j, ac_len r)
         }
     }
     double sprime = (double)(n_at - 1) + s_at * 0x1p-64 + s_below;
-    if (j->log) sm32_log_out(x, y, n, m, sm32_log1p(sprime));
-    else sm32_exp_out(x, y, n, m, (float)(0x1p-64 / (1.0 + sprime)));
+    if (j->log) sm32_log_out(x, y, n, m, mn, sm32_log1p(sprime));
+    else sm32_exp_out(x, y, n, m, mn, (float)(0x1p-64 / (1.0 + sprime)));
     return 1;
 }
 #endif /* SM_F32_FAST */
@@ -665,7 +750,9 @@ void SM_EXPORT(const ac_softmax_job *j, ac_len r0, ac_len r1)
     }
     if (plain) {
         for (ac_len r = r0; r < r1; r++)
-            if (!sm32_row_fast(j, r)) SM(row_contig)(j, r);
+            if (!sm32_row_fast(j, r, r + 1 < r1 ? (const float *)(j->x + (r + 1) * j->x_rs) : NULL,
+                               (float *)(j->y + (r + 1) * j->y_rs)))
+                SM(row_contig)(j, r);
         return;
     }
 #endif
