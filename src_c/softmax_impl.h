@@ -233,9 +233,11 @@ static void SM(row_contig)(const ac_softmax_job *j, ac_len r)
  *   P within ~0.1 u of the unscaled result, the correction dl fed into its
  *   reduction) on FMA ISAs, vf_exp_parts (< 1 u) on SSE2; the 2^64 keeps
  *   every kept e normal (2^64 e^-120 > 2^-110), so no underflow flag;
- *   S' = (count of x == m) - 1 + sum of the other e, each pair of float e
- *   added in float (one rounding, <= 2^-24 relative) then widened and
- *   accumulated in double.
+ *   S' = (count of x == m) - 1 + sum of the other e, accumulated in double
+ *   (each vector widened); for softmax each pair of float e is first added
+ *   in float (one rounding, <= 2^-24 relative: it moves y by at most
+ *   2^-24 relative, as the factor's own rounding does), for log_softmax not
+ *   (L = log1p(S') enters y undamped).
  *   softmax: y = e * (2^-64 / (1 + S')) (factor rounded once to float):
  *   e 0.6 u + factor 0.5 u + product 0.5 u + sum < 0.1 u: < 1.7 u.
  *   log_softmax: y = (d - lh) + (dl - ll), L = log1p(S') = lh + ll.
@@ -467,7 +469,7 @@ AC_INLINE void sm32_store_tail(float *y, ac_len avail, vf v)
  * unless y is NULL; returns the sum of the non-max e (scaled by 2^64) and
  * adds the count of max entries to *cnt. */
 AC_INLINE double sm32_chunk_exp_m(const float *x, float *y, ac_len n, float m, ac_len *cnt, const float *pfx,
-                                  float *pfy, const int mode)
+                                  float *pfy, const int mode, const int store)
 {
     const vf vm = vf_set1(m), nm = vf_set1(-m), fl = vf_set1(m - SM32_FLOOR);
     vd a0 = vd_zero(), a1 = vd_zero();
@@ -486,11 +488,14 @@ AC_INLINE double sm32_chunk_exp_m(const float *x, float *y, ac_len n, float m, a
             __builtin_prefetch(pfy + k, 1, 3);
             __builtin_prefetch(pfy + k + 16, 1, 3);
         }
-        if (y) {
+        if (store) {
             vf_store(y + k, ea);
             vf_store(y + k + VF_N, eb);
+            SM32_WIDEN_ADD(a0, a1, vf_add(ta, tb));
+        } else { /* log_softmax: L = log1p(S') enters y directly, so no float pair sums */
+            SM32_WIDEN_ADD(a0, a1, ta);
+            SM32_WIDEN_ADD(a0, a1, tb);
         }
-        SM32_WIDEN_ADD(a0, a1, vf_add(ta, tb));
     }
     for (; k < n; k += VF_N) {
         ac_len avail = n - k < VF_N ? n - k : VF_N;
@@ -498,7 +503,7 @@ AC_INLINE double sm32_chunk_exp_m(const float *x, float *y, ac_len n, float m, a
         mf mm;
         vf e = sm32_exp_lane(sm32_load_tail(x + k, avail, -INFINITY), vm, nm, fl, &t, &mm, mode);
         SM32_CNT_ADD(mm);
-        if (y) sm32_store_tail(y + k, avail, e);
+        if (store) sm32_store_tail(y + k, avail, e);
         SM32_WIDEN_ADD(a0, a1, t);
     }
     *cnt += SM32_CNT_TOTAL;
@@ -511,11 +516,15 @@ AC_INLINE double sm32_chunk_exp_m(const float *x, float *y, ac_len n, float m, a
 static double sm32_chunk_exp(const float *x, float *y, ac_len n, float m, float mn, ac_len *cnt, const float *pfx,
                              float *pfy)
 {
-    switch (sm32_mode(m, mn, 1)) {
-    case 1: return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 1);
-    case 2: return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 2);
-    default: return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 0);
+    const int mode = sm32_mode(m, mn, 1);
+    if (y) {
+        if (mode == 1) return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 1, 1);
+        if (mode == 2) return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 2, 1);
+        return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 0, 1);
     }
+    if (mode == 1) return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 1, 0);
+    if (mode == 2) return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 2, 0);
+    return sm32_chunk_exp_m(x, y, n, m, cnt, pfx, pfy, 0, 0);
 }
 
 /* y[0..n) *= f */
