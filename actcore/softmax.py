@@ -77,7 +77,38 @@ def _mask(where, shape, func):
                                        f"x's shape {shape}") from None
 
 
+_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_ALL_TRUE = {}  # row length -> read-only all-True mask row (broadcast over the outer dimensions)
+
+
+def _rows_ok(a, like):
+    """a is an ndarray shaped and typed like `like` whose rows are contiguous."""
+    return (type(a) is np.ndarray and a.shape == like.shape and a.dtype == like.dtype
+            and (a.shape[-1] <= 1 or a.strides[-1] == a.itemsize))
+
+
+def _fast_forward(log, x, axis, temperature, where, out, backend):
+    """The hot path (float32/64 array, last axis, no mask, default backend):
+    straight to the gufunc, skipping the general checks that cost more than a
+    1024x1024 softmax's kernel time on two threads.  None when it does not apply."""
+    if (where is not None or backend is not None or type(x) is not np.ndarray or _GUFUNCS is None
+            or type(temperature) is not float or not 0.0 < temperature < math.inf):
+        return None
+    if x.ndim == 0 or x.dtype not in _FAST_DTYPES or type(axis) is not int or not (axis == -1 or axis == x.ndim - 1):
+        return None
+    if not _rows_ok(x, x) or (out is not None and not _rows_ok(out, x)) or not _dispatch.c_is_default():
+        return None
+    n = x.shape[-1]
+    mask = _ALL_TRUE.get(n)
+    if mask is None:
+        mask = _ALL_TRUE.setdefault(n, np.broadcast_to(np.True_, (n,)))
+    return _GUFUNCS["log_softmax" if log else "softmax"](x, mask, temperature, out=out)
+
+
 def _run(func, log, x, axis, temperature, where, out, backend):
+    y = _fast_forward(log, x, axis, temperature, where, out, backend)
+    if y is not None:
+        return y
     x, cast = _validate.prepare_x(x, func)
     x = np.asarray(x)
     t = _temperature(temperature, func)
@@ -167,6 +198,12 @@ def log_softmax(x, axis=-1, temperature=1.0, where=None, out=None, *, backend=No
 
 
 def _backward(func, log, grad_output, output, axis, out, backend):
+    if (backend is None and type(grad_output) is np.ndarray and _GUFUNCS is not None and grad_output.ndim > 0
+            and grad_output.dtype in _FAST_DTYPES and type(axis) is int
+            and (axis == -1 or axis == grad_output.ndim - 1) and _rows_ok(grad_output, grad_output)
+            and _rows_ok(output, grad_output) and (out is None or _rows_ok(out, grad_output))
+            and _dispatch.c_is_default()):  # the hot path, as in _fast_forward
+        return _GUFUNCS["log_softmax_backward" if log else "softmax_backward"](grad_output, output, out=out)
     g, gcast = _validate.prepare_x(grad_output, func)
     y, ycast = _validate.prepare_x(output, func)
     g, y = np.asarray(g), np.asarray(y)
@@ -187,7 +224,14 @@ def _backward(func, log, grad_output, output, axis, out, backend):
     else:
         g0 = np.moveaxis(g.astype(compute, copy=False), axis, -1)
         y0 = np.moveaxis(y.astype(compute, copy=False), axis, -1)
-        dx = np.moveaxis(_GUFUNCS["log_softmax_backward" if log else "softmax_backward"](g0, y0), -1, axis)
+        gufunc = _GUFUNCS["log_softmax_backward" if log else "softmax_backward"]
+        if (out is not None and not squeeze and isinstance(out, np.ndarray) and out.dtype == result_dtype
+                and out.dtype == compute):
+            o0 = np.moveaxis(out, axis, -1)
+            if o0.shape[-1] <= 1 or o0.strides[-1] == o0.itemsize:  # write straight into out
+                gufunc(g0, y0, out=o0)
+                return out
+        dx = np.moveaxis(gufunc(g0, y0), -1, axis)
     dx = dx.astype(result_dtype, copy=False)
     if squeeze:
         dx = dx[0]

@@ -244,3 +244,109 @@ def test_backward_errors():
         actcore.softmax_backward(np.ones(3), np.ones(4))
     with pytest.raises(AxisError):
         actcore.log_softmax_backward(np.ones(3), np.ones(3), axis=1)
+
+
+# ---- the float32 fast path: exactness modes, chunked long rows, hot paths ----
+
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+@pytest.mark.parametrize("shift", [-300.0, -40.0, 0.0, 5.0, 30.0, 90.0, 5e4])
+def test_float32_max_subtraction_exact_for_any_row_range(fn, log, shift, isa):
+    # rows whose max is negative, small positive with entries below -max, or
+    # large: x - max must stay exact in each case (else errors of |x - max| ulp)
+    rng = np.random.default_rng(int(abs(shift)) + 7)
+    x = (rng.standard_normal((64, 97)) * 20 + shift).astype(np.float32)
+    x[:, 3] = np.float32(shift) + np.float32(0.123456)  # a max with bits far below the others'
+    err = ulp_error(fn(x), ref(x, log=log), np.float32)
+    assert err.max() <= 4, f"{err.max():.2f} ulp"
+
+
+@pytest.mark.parametrize("fn, log", FUNCS, ids=IDS)
+def test_long_rows_by_chunks(fn, log, isa):
+    # rows longer than one chunk (4096): chunks with far-apart maxima, a chunk
+    # all -inf, the max in the last chunk, ties of the max across chunks
+    rng = np.random.default_rng(11)
+    n = 5 * 4096 + 123
+    x = (rng.standard_normal((4, n)) * 3).astype(np.float32)
+    x[0, 4096:8192] = -np.inf
+    x[0, 9000:10000] -= 100
+    x[1, -5] = 40.0
+    x[2, 100] = x[2, 3 * 4096 + 7] = 25.0
+    x[3, :4096] += 60
+    y = fn(x)
+    want = ref(x, log=log)
+    fin = np.isfinite(want)
+    assert ulp_error(y[fin], want[fin], np.float32).max() <= 4
+    assert (y[~fin] == want[~fin]).all()
+    if not log:
+        assert abs(y.astype(np.float64).sum(-1) - 1).max() < 1e-5
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_long_rows_special_entries_late(dtype, isa):
+    n = 3 * 4096 + 5
+    x = np.zeros((3, n), dtype)
+    x[0, -1] = np.nan
+    x[1, -2] = x[1, 5000] = np.inf
+    x[2, :] = -np.inf
+    s, ls = actcore.softmax(x), actcore.log_softmax(x)
+    assert np.isnan(s[0]).all() and np.isnan(ls[0]).all()
+    want = np.zeros(n)
+    want[[5000, n - 2]] = 0.5
+    np.testing.assert_array_equal(s[1], want)
+    assert (s[2] == 0).all() and (ls[2] == -np.inf).all()
+
+
+def test_no_floating_point_warnings_long_and_short_rows(isa):
+    rng = np.random.default_rng(12)
+    x = (rng.standard_normal((3, 3 * 4096 + 9)) * 3).astype(np.float32)
+    x[0, 100:5000] = -np.inf
+    x[1, 7000:] -= 200.0
+    x[2, ::2] = -1e30
+    short = np.array([[-200.0, 0.0, -150.0, -np.inf] * 16, [1e-39, 0.0, -1e-39, 1e-38] * 16], np.float32)
+    with np.errstate(all="raise"):
+        for a in (x, short):
+            actcore.softmax(a)
+            actcore.log_softmax(a)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_hot_paths_match_general_paths(dtype):
+    # out= with contiguous rows goes straight to the gufunc; other layouts
+    # through the general code: same numbers
+    rng = np.random.default_rng(13)
+    x = (rng.standard_normal((6, 50)) * 4).astype(dtype)
+    g = rng.standard_normal(x.shape).astype(dtype)
+    for fn in (actcore.softmax, actcore.log_softmax):
+        out = np.empty_like(x)
+        assert fn(x, out=out) is out
+        np.testing.assert_array_equal(out, fn(x, axis=1, temperature=1))  # int: the general Python path
+        outf = np.empty((50, 6), dtype).T  # rows not contiguous
+        fn(x, out=outf)
+        np.testing.assert_array_equal(outf, out)
+    y = actcore.softmax(x)
+    for bwd in (actcore.softmax_backward, actcore.log_softmax_backward):
+        out = np.empty_like(x)
+        assert bwd(g, y, out=out) is out
+        np.testing.assert_array_equal(out, bwd(g, y))
+        outf = np.empty((50, 6), dtype).T
+        bwd(g, y, out=outf)
+        np.testing.assert_array_equal(outf, out)
+        np.testing.assert_allclose(out, bwd(g, y, backend="reference"), rtol=1e-5, atol=1e-6)
+
+
+def test_log_softmax_backward_rows_off_the_fast_path(isa):
+    # outputs that are not log-probabilities (> 0) or a huge gradient sum take
+    # the double path: still g - exp(y) * sum(g)
+    rng = np.random.default_rng(14)
+    g = rng.standard_normal((3, 40)).astype(np.float32)
+    y = -np.abs(rng.standard_normal((3, 40))).astype(np.float32)
+    y[0, 5] = 0.5
+    g[1, 7] = 1e25
+    y[2, :] = -100.0  # exp(y) below FLT_MIN
+    got = actcore.log_softmax_backward(g, y)
+    want = g.astype(np.float64) - np.exp(y.astype(np.float64)) * g.astype(np.float64).sum(-1, keepdims=True)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max())
+    p = np.exp(y[:2])
+    with np.errstate(all="raise"):
+        actcore.log_softmax_backward(g[2:], y[2:])
+        actcore.softmax_backward(g[:2], p)

@@ -4,6 +4,8 @@
  */
 #include "../kernel_template.h"
 
+#include <float.h>
+
 /* number of true lanes in a mask */
 #if defined(AC_ISA_AVX512)
 #define AC_POPCOUNT_F(m) __builtin_popcount((unsigned)(m))
@@ -30,6 +32,9 @@
 #define SM_T_MAX 3.0e38
 #define SM_COUNT(cnt, m, avail) ((cnt) += AC_POPCOUNT_F(m))
 #define SM_UNSCALE 0x1p-64
+#if VF_N > 1
+#define SM_F32_FAST 1
+#endif
 #if VF_N == VD_N /* one-lane backend: vf_widen duplicates the lane */
 #define SM_ACC_DECL(a) vd a##_0 = vd_zero()
 #define SM_ACC_ADD(a, v) (a##_0 = vd_add(a##_0, (double)(v)))
@@ -59,6 +64,7 @@
 #undef SM_ACC_DECL
 #undef SM_ACC_ADD
 #undef SM_ACC_TOTAL
+#undef SM_F32_FAST
 
 /* ---- double: compensated (TwoSum) vector accumulation ---- */
 #define T double
