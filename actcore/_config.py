@@ -138,7 +138,12 @@ def config():
         "extension": "built" if _core is not None else f"not available ({EXTENSION_ERROR})",
         "backend": _dispatch.default_backend(),
         "backends_available": list(_dispatch.available_backends()),
+        "numba": _dist_version("numba"),
+        "numba_cuda": _dist_version("numba-cuda"),
     }
+    if _core is None:
+        cfg["backend_fallback"] = (f"the C extension is missing: default backend {_dispatch.fallback_backend()!r} "
+                                   f"({'numba is installed' if _dispatch.fallback_backend() == 'numba' else 'numba is not installed'})")
     if _core is not None:
         info = _core.isa_info()
         cfg.update({
@@ -153,6 +158,15 @@ def config():
             "build_flags": info["flags"],
         })
     return cfg
+
+
+def _dist_version(name):
+    """Installed version of a distribution, without importing it."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def show_config(file=None):
@@ -170,8 +184,12 @@ def show_config(file=None):
 
 def _init():
     if _core is None:
+        from . import _dispatch  # noqa: F401 - reads ACTCORE_BACKEND; needs nothing from here but _core
+
+        fallback = _dispatch.fallback_backend()
         _warn(f"actcore: the C extension is not available ({EXTENSION_ERROR}); "
-              f"falling back to the reference backend")
+              f"falling back to the {fallback} backend"
+              + ("" if fallback == "numba" else " (pip install numba for a fast one)"))
         return
     level = _isa_from_env()
     _core.select_isa(level)

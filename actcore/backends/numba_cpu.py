@@ -1,0 +1,367 @@
+"""The `numba` backend: the scalar kernels of scalar_kernels.py compiled by
+numba into NumPy ufuncs (@vectorize) and the softmax family into gufuncs
+over the last core dimension (@guvectorize).
+
+Imported only when the numba backend is first used (importing actcore never
+imports numba).  Everything is compiled lazily, one explicit signature at a
+time (float32 or float64, 'cpu' or 'parallel' target) on the first call
+that needs it, and cached on disk (cache=True: NUMBA_CACHE_DIR, else
+__pycache__ next to this file, else numba's user-wide cache directory; where
+none is writable the kernels are compiled without a cache, nothing fails).
+
+Numerics
+  * float32 (and float16, computed in float32) inputs are promoted to
+    float64 inside the kernel and rounded once at the end: results are within
+    ~1 ulp of the float64 reference.
+  * NaN gives NaN; +-inf gives the registry's `limits` (`derivative_limits`
+    for derivatives), passed to the kernel as two extra ufunc inputs computed
+    from the (rounded) parameters, so the special values are exactly those
+    of the C path and the reference.
+  * No fast-math flags: inf/NaN/signed-zero semantics are IEEE's.
+  * Inputs of at least PARALLEL_MIN elements use target='parallel' (numba's
+    threading layer), smaller ones target='cpu' (no thread start-up cost).
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import pathlib
+import threading
+import types
+import warnings
+
+import numpy as np
+from numba import boolean, float32, float64, guvectorize, njit, vectorize
+
+from . import scalar_kernels as sk
+
+# Elements from which target='parallel' pays (measured on 2 cores, see
+# docs/NUMBA_BENCH.md: the parallel ufunc costs ~20-50 us to start; a
+# transcendental kernel takes ~10-15 ns per element, a cheap one ~1 ns).
+PARALLEL_MIN = {"cheap": 1 << 20, "transcendental": 1 << 16}
+
+_INF = math.inf
+_f64 = float64
+_NUMBA_T = {np.dtype(np.float32): float32, np.dtype(np.float64): float64}
+# the cached machine code depends on scalar_kernels.py as well as on this
+# file: its hash is part of every cached function's name, so editing the
+# kernels can never load stale code from the cache
+_TAG = hashlib.sha1(pathlib.Path(sk.__file__).read_bytes()).hexdigest()[:10]
+_LOCK = threading.RLock()
+_CACHE_WARNED = []
+
+
+def _rebuild(fn, ns, qualname=None):
+    """A copy of `fn` whose globals are `ns` (so its calls resolve to compiled
+    functions)."""
+    f = types.FunctionType(fn.__code__, ns, fn.__name__, fn.__defaults__, fn.__closure__)
+    f.__qualname__ = qualname or fn.__qualname__
+    f.__module__ = fn.__module__
+    return f
+
+
+_NS = None
+
+
+def _kernel_ns():
+    """scalar_kernels' namespace with every helper compiled (njit)."""
+    global _NS
+    if _NS is None:
+        ns = dict(vars(sk))
+        for h in sk.HELPERS:
+            ns[h] = njit(error_model="numpy")(_rebuild(getattr(sk, h), ns))
+        _NS = ns
+    return _NS
+
+
+def _jit_scalar(fn):
+    return njit(error_model="numpy")(_rebuild(fn, _kernel_ns()))
+
+
+def _compile(decorator, fn, *args, **kw):
+    """decorator(*args, cache=True, **kw)(fn), without the cache where numba
+    finds no writable cache directory (read-only install, no HOME)."""
+    try:
+        return decorator(*args, cache=True, **kw)(fn)
+    except RuntimeError as exc:
+        if "cannot cache" not in str(exc):
+            raise
+        if not _CACHE_WARNED:
+            _CACHE_WARNED.append(True)
+            warnings.warn(f"actcore: numba cannot cache compiled kernels here ({exc}); compiling without a "
+                          "cache (set NUMBA_CACHE_DIR to a writable directory to keep them)", RuntimeWarning,
+                          stacklevel=4)
+        return decorator(*args, cache=False, **kw)(fn)
+
+
+# --------------------------------------------------------------------------
+# templates: the special-value rule and the float64 promotion around a
+# kernel _K (forward or derivative); _D is a compiled forward template.
+# Each use is a copy with its own globals and its own qualified name.
+# --------------------------------------------------------------------------
+def _K(*args):  # placeholder, replaced in each copy
+    raise NotImplementedError
+
+
+_D = _K
+
+
+def _t_fwd0(x, lo, hi):
+    if x != x:
+        return _f64(x)
+    if x == _INF:
+        return _f64(hi)
+    if x == -_INF:
+        return _f64(lo)
+    return _K(_f64(x))
+
+
+def _t_fwd1(x, p0, lo, hi):
+    if x != x:
+        return _f64(x)
+    if x == _INF:
+        return _f64(hi)
+    if x == -_INF:
+        return _f64(lo)
+    return _K(_f64(x), _f64(p0))
+
+
+def _t_fwd2(x, p0, p1, lo, hi):
+    if x != x:
+        return _f64(x)
+    if x == _INF:
+        return _f64(hi)
+    if x == -_INF:
+        return _f64(lo)
+    return _K(_f64(x), _f64(p0), _f64(p1))
+
+
+def _t_bwd0(g, x, lo, hi):
+    return _f64(g) * _D(x, lo, hi)
+
+
+def _t_bwd1(g, x, p0, lo, hi):
+    return _f64(g) * _D(x, p0, lo, hi)
+
+
+def _t_bwd2(g, x, p0, p1, lo, hi):
+    return _f64(g) * _D(x, p0, p1, lo, hi)
+
+
+def _t_bwd_output(g, y):
+    return _f64(g) * _K(_f64(y))
+
+
+_FWD = (_t_fwd0, _t_fwd1, _t_fwd2)
+_BWD = (_t_bwd0, _t_bwd1, _t_bwd2)
+
+
+def _instance(template, label, **globals_):
+    ns = dict(globals())
+    ns.update(globals_)
+    return _rebuild(template, ns, f"{label}_{_TAG}")
+
+
+_UFUNCS = {}
+
+
+def _ufunc(kernel, kind, npar, dtype, target):
+    """The ufunc for C-kernel name `kernel`, kind 'forward' | 'derivative' |
+    'backward' | 'backward_output', at `dtype` and `target` (built once)."""
+    key = (kernel, kind, dtype, target)
+    uf = _UFUNCS.get(key)
+    if uf is not None:
+        return uf
+    with _LOCK:
+        uf = _UFUNCS.get(key)
+        if uf is not None:
+            return uf
+        t = _NUMBA_T[dtype]
+        label = f"{kernel}_{kind}_{dtype.char}_{target}"
+        if kind in ("forward", "derivative"):
+            fn = sk.FORWARD[kernel] if kind == "forward" else sk.DERIVATIVE[kernel]
+            py = _instance(_FWD[npar], label, _K=_jit_scalar(fn))
+            sig = t(*([t] * (npar + 3)))
+        elif kind == "backward":
+            d = njit(error_model="numpy")(_instance(_FWD[npar], label + "_d", _K=_jit_scalar(sk.DERIVATIVE[kernel])))
+            py = _instance(_BWD[npar], label, _D=d)
+            sig = t(*([t] * (npar + 4)))
+        else:  # backward_output
+            py = _instance(_t_bwd_output, label, _K=_jit_scalar(sk.OUTPUT_DERIVATIVE[kernel]))
+            sig = t(t, t)
+        uf = _compile(vectorize, py, [sig], target=target)
+        _UFUNCS[key] = uf
+        return uf
+
+
+def _target(act, size):
+    return "parallel" if size >= PARALLEL_MIN["cheap" if act.cheap else "transcendental"] else "cpu"
+
+
+def _compute_dtype(dtype):
+    return np.dtype(np.float64) if np.dtype(dtype) == np.float64 else np.dtype(np.float32)
+
+
+def _limits(act, params, kind):
+    """(lo, hi) from the registry for these (rounded) parameters."""
+    fn = act.limits if kind == "forward" else act.derivative_limits
+    p = {k: (v if isinstance(v, str) else np.asarray(v, np.float64)) for k, v in params.items()}
+    return fn(**p)
+
+
+def _finish(y, dtype, out):
+    if y.dtype != dtype:
+        y = y.astype(dtype)
+    if out is None:
+        return y if y.ndim else y[()]
+    np.copyto(out, y, casting="same_kind")
+    return out
+
+
+def elementwise(act, x, dtype, params, out, kind="forward"):
+    """f(x) (kind 'forward') or f'(x) ('derivative'); `params` rounded to the
+    compute precision (a dict, the choice included); result of `dtype`."""
+    x = np.asarray(x)
+    ct = _compute_dtype(dtype)
+    kparams = [np.asarray(params[p.name], ct) for p in act.kernel_params]
+    lo, hi = (np.asarray(v, ct) for v in _limits(act, params, kind))
+    xc = x.astype(ct, copy=False)
+    uf = _ufunc(act.kernel_for(**params), kind, len(kparams), ct, _target(act, xc.size))
+    direct = out if (out is not None and out.dtype == ct and out.shape == np.broadcast_shapes(
+        xc.shape, *(p.shape for p in kparams))) else None
+    with np.errstate(all="ignore"):
+        y = uf(xc, *kparams, lo, hi, out=direct)
+    if direct is not None:
+        return out
+    return _finish(np.asarray(y), np.dtype(dtype), out)
+
+
+def backward(act, g, x, dtype, params, out, from_output=False):
+    """grad * f'(x) (or from the output y with `from_output`)."""
+    g, x = np.asarray(g), np.asarray(x)
+    ct = _compute_dtype(dtype)
+    gc, xc = g.astype(ct, copy=False), x.astype(ct, copy=False)
+    if from_output:
+        uf = _ufunc(act.name, "backward_output", 0, ct,
+                    _target(act, max(gc.size, xc.size)))
+        args = (gc, xc)
+    else:
+        kparams = [np.asarray(params[p.name], ct) for p in act.kernel_params]
+        lo, hi = (np.asarray(v, ct) for v in _limits(act, params, "derivative"))
+        uf = _ufunc(act.kernel_for(**params), "backward", len(kparams), ct, _target(act, max(gc.size, xc.size)))
+        args = (gc, xc, *kparams, lo, hi)
+    shape = np.broadcast_shapes(*(a.shape for a in args))
+    direct = out if (out is not None and out.dtype == ct and out.shape == shape) else None
+    with np.errstate(all="ignore"):
+        y = uf(*args, out=direct)
+    if direct is not None:
+        return out
+    return _finish(np.asarray(y), np.dtype(dtype), out)
+
+
+# --------------------------------------------------------------------------
+# softmax family: one row (the last axis) per gufunc call
+# --------------------------------------------------------------------------
+@njit(error_model="numpy", cache=False)
+def _softmax_impl(x, valid, t, out, log):
+    n = x.shape[0]
+    anynan = False
+    npinf = 0
+    m = -_INF
+    for i in range(n):
+        if valid[i]:
+            v = _f64(x[i])
+            if v != v:
+                anynan = True
+            elif v == _INF:
+                npinf += 1
+            if v > m:
+                m = v
+    if anynan:
+        for i in range(n):
+            out[i] = math.nan
+        return
+    if npinf > 0:
+        for i in range(n):
+            hit = valid[i] and x[i] == _INF
+            if log:
+                out[i] = -math.log(npinf) if hit else -_INF
+            else:
+                out[i] = 1.0 / npinf if hit else 0.0
+        return
+    if m == -_INF:  # every entry -inf or masked
+        for i in range(n):
+            out[i] = -_INF if log else 0.0
+        return
+    s = 0.0
+    nmax = 0
+    for i in range(n):
+        if valid[i]:
+            v = _f64(x[i])
+            if v == m:
+                nmax += 1
+            else:
+                s += math.exp((v - m) / t)
+    sprime = (nmax - 1) + s
+    if log:
+        lse = math.log1p(sprime)
+        for i in range(n):
+            v = _f64(x[i])
+            out[i] = (v - m) / t - lse if (valid[i] and v != -_INF) else -_INF
+    else:
+        d = 1.0 + sprime
+        for i in range(n):
+            out[i] = math.exp((_f64(x[i]) - m) / t) / d if valid[i] else 0.0
+
+
+def _softmax_row(x, valid, t, out):
+    _softmax_impl(x, valid, t, out, False)
+
+
+def _log_softmax_row(x, valid, t, out):
+    _softmax_impl(x, valid, t, out, True)
+
+
+def _softmax_backward_row(g, y, out):
+    s = 0.0
+    for i in range(g.shape[0]):
+        s += _f64(g[i]) * _f64(y[i])
+    for i in range(g.shape[0]):
+        out[i] = _f64(y[i]) * (_f64(g[i]) - s)
+
+
+def _log_softmax_backward_row(g, y, out):
+    s = 0.0
+    for i in range(g.shape[0]):
+        s += _f64(g[i])
+    for i in range(g.shape[0]):
+        out[i] = _f64(g[i]) - math.exp(_f64(y[i])) * s
+
+
+_ROWS = {"softmax": _softmax_row, "log_softmax": _log_softmax_row,
+         "softmax_backward": _softmax_backward_row, "log_softmax_backward": _log_softmax_backward_row}
+_GUFUNCS = {}
+
+
+def gufunc(name, dtype, size):
+    """The gufunc `name` ('softmax', 'log_softmax' with signature
+    (n),(n),()->(n); 'softmax_backward', 'log_softmax_backward' with
+    (n),(n)->(n)) for `dtype`, target chosen from the total `size`."""
+    dtype = _compute_dtype(dtype)
+    target = "parallel" if size >= PARALLEL_MIN["transcendental"] else "cpu"
+    key = (name, dtype, target)
+    gu = _GUFUNCS.get(key)
+    if gu is not None:
+        return gu
+    with _LOCK:
+        gu = _GUFUNCS.get(key)
+        if gu is not None:
+            return gu
+        t = _NUMBA_T[dtype]
+        py = _instance(_ROWS[name], f"{name}_{dtype.char}_{target}")
+        if name in ("softmax", "log_softmax"):
+            gu = _compile(guvectorize, py, [(t[:], boolean[:], float64, t[:])], "(n),(n),()->(n)", target=target)
+        else:
+            gu = _compile(guvectorize, py, [(t[:], t[:], t[:])], "(n),(n)->(n)", target=target)
+        _GUFUNCS[key] = gu
+        return gu

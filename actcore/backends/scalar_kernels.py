@@ -1,0 +1,298 @@
+"""Every activation and its derivative as a scalar Python function: the one
+source the numba (CPU) and cuda backends compile.
+
+Plain Python on `math` (this module imports nothing else, so importing it
+never imports numba): each function takes a finite float64 x and the
+kernel's parameters (float64, in the registry's `kernel_params` order) and
+returns f(x) in float64.  They mirror the registry's float64 references
+(actcore/_registry.py) formula for formula, so the backends cannot drift
+from the reference:
+
+  sigmoid      from e = exp(-|x|): no overflow, no 1 - tiny cancellation
+  softplus     max(t, 0) + log1p(exp(-|t|)), torch's linear threshold
+  gelu         x/2 * erfc(-x/sqrt 2): no 1 + erf(x) cancellation for x < 0
+  gelu_tanh    x * sigmoid(2u) (= x/2 (1 + tanh u) without its cancellation)
+  elu/selu/celu  expm1 on the negative branch
+  mish         tanh(softplus(x)) as a ratio of exponentials per tail
+
+The special-value rule every backend shares (NaN -> NaN, +-inf -> the
+registry's `limits` / `derivative_limits`) is applied by the callers, which
+also do the float32 -> float64 promotion: float32 results are the float64
+value rounded once, so they sit within ~1 ulp of the reference.
+
+FORWARD / DERIVATIVE map C kernel names (`Activation.kernel_for`) to the
+functions; OUTPUT_DERIVATIVE maps sigmoid/tanh to f'(x) written in y = f(x).
+HELPERS lists the functions the kernels call: a compiler has to compile
+those too (the backends rebuild every function in a namespace where the
+helpers are compiled functions).
+"""
+import math
+
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+SQRT_2 = math.sqrt(2.0)
+SQRT_2PI = math.sqrt(2.0 * math.pi)
+INV_SQRT_2_HI = 0.7071067811865476       # 1/sqrt(2) = HI + LO to ~1e-33
+INV_SQRT_2_LO = -4.833646656726457e-17
+TWO_OVER_SQRT_PI = 1.1283791670955126
+GELU_TANH_C = 0.044715
+QUICK_GELU_C = 1.702
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+# ---------------------------------------------------------------- helpers
+def sig(x):
+    e = math.exp(-abs(x))
+    if x >= 0.0:
+        return 1.0 / (1.0 + e)
+    return e / (1.0 + e)
+
+
+def sig_slope(x):
+    """sigma(x) (1 - sigma(x)) = e / (1 + e)^2, e = exp(-|x|)."""
+    e = math.exp(-abs(x))
+    return e / ((1.0 + e) * (1.0 + e))
+
+
+def softplus0(t):
+    return max(t, 0.0) + math.log1p(math.exp(-abs(t)))
+
+
+def gelu_tanh_arg(x):
+    return 2.0 * SQRT_2_OVER_PI * (x + GELU_TANH_C * (x * x * x))
+
+
+def mish_factor(x):
+    e = math.exp(-abs(x))
+    if x > 0.0:
+        return (1.0 + 2.0 * e) / (1.0 + 2.0 * e + 2.0 * e * e)
+    return e * (e + 2.0) / (e * (e + 2.0) + 2.0)
+
+
+def mish_sech2(x):
+    e = math.exp(-abs(x))
+    w = (1.0 + e) * (1.0 + e)
+    if x > 0.0:
+        d = w + e * e
+        return 4.0 * w * e * e / (d * d)
+    d = w + 1.0
+    return 4.0 * w / (d * d)
+
+
+def clip(x, lo, hi):
+    return min(max(x, lo), hi)
+
+
+def erfc_of_scaled(x):
+    """erfc(-x/sqrt 2) for x in (-40, 0): the rounding error of -x/sqrt(2)
+    (|err| ~ 1e-16 |x|) is multiplied by erfc's condition number 2z^2 in the
+    tail, so the product's exact error (Dekker's two-product) and the low
+    part of 1/sqrt(2) are carried in a first-order correction."""
+    p = x * INV_SQRT_2_HI
+    t = 134217729.0 * x
+    xh = t - (t - x)
+    xl = x - xh
+    t = 134217729.0 * INV_SQRT_2_HI
+    ch = t - (t - INV_SQRT_2_HI)
+    cl = INV_SQRT_2_HI - ch
+    err = ((xh * ch - p) + xh * cl + xl * ch) + xl * cl
+    zh = -p
+    zl = -(err + x * INV_SQRT_2_LO)
+    return math.erfc(zh) - zl * TWO_OVER_SQRT_PI * math.exp(-zh * zh)
+
+
+HELPERS = ("sig", "sig_slope", "softplus0", "gelu_tanh_arg", "mish_factor", "mish_sech2", "clip",
+           "erfc_of_scaled")
+
+
+# ---------------------------------------------------------------- forward
+def sigmoid(x):
+    return sig(x)
+
+
+def tanh(x):
+    return math.tanh(x)
+
+
+def relu(x):
+    return x if x > 0.0 else 0.0
+
+
+def relu6(x):
+    if x > 6.0:
+        return 6.0
+    return x if x > 0.0 else 0.0
+
+
+def leaky_relu(x, negative_slope):
+    return x if x > 0.0 else x * negative_slope
+
+
+def elu(x, alpha):
+    return x if x > 0.0 else alpha * math.expm1(x)
+
+
+def selu(x):
+    return SELU_SCALE * (x if x > 0.0 else SELU_ALPHA * math.expm1(x))
+
+
+def celu(x, alpha):
+    return x if x > 0.0 else alpha * math.expm1(x / alpha)
+
+
+def gelu(x):
+    if x < -1.0 and x > -40.0:
+        return 0.5 * x * erfc_of_scaled(x)
+    return 0.5 * x * math.erfc(-x / SQRT_2)
+
+
+def gelu_tanh(x):
+    return x * sig(gelu_tanh_arg(x))
+
+
+def quick_gelu(x):
+    return x * sig(QUICK_GELU_C * x)
+
+
+def silu(x, beta):
+    return x * sig(beta * x)
+
+
+def hardswish(x):
+    if x >= 3.0:
+        return x
+    return x * clip(x + 3.0, 0.0, 6.0) / 6.0
+
+
+def hardsigmoid(x):
+    return clip(x + 3.0, 0.0, 6.0) / 6.0
+
+
+def hardtanh(x, min_val, max_val):
+    return clip(x, min_val, max_val)
+
+
+def mish(x):
+    return x * mish_factor(x)
+
+
+def softplus(x, beta, threshold):
+    t = beta * x
+    if t > threshold:
+        return x
+    return softplus0(t) / beta
+
+
+def softsign(x):
+    return x / (1.0 + abs(x))
+
+
+def log_sigmoid(x):
+    return -softplus0(-x)
+
+
+# ------------------------------------------------------------- derivative
+def d_sigmoid(x):
+    return sig_slope(x)
+
+
+def d_tanh(x):
+    e = math.exp(-2.0 * abs(x))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+def d_relu(x):
+    return 1.0 if x > 0.0 else 0.0
+
+
+def d_relu6(x):
+    return 1.0 if (x > 0.0 and x < 6.0) else 0.0
+
+
+def d_leaky_relu(x, negative_slope):
+    return 1.0 if x > 0.0 else negative_slope
+
+
+def d_elu(x, alpha):
+    return 1.0 if x > 0.0 else alpha * math.exp(x)
+
+
+def d_selu(x):
+    return SELU_SCALE * (1.0 if x > 0.0 else SELU_ALPHA * math.exp(x))
+
+
+def d_celu(x, alpha):
+    return 1.0 if x > 0.0 else math.exp(x / alpha)
+
+
+def d_gelu(x):
+    return 0.5 * math.erfc(-x / SQRT_2) + x * math.exp(-0.5 * min(x * x, 1e4)) / SQRT_2PI
+
+
+def d_gelu_tanh(x):
+    u2 = gelu_tanh_arg(x)
+    xc = clip(x, -1e3, 1e3)
+    return sig(u2) + xc * 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_C * (xc * xc)) * sig_slope(u2)
+
+
+def d_quick_gelu(x):
+    t = QUICK_GELU_C * x
+    return sig(t) + t * sig_slope(t)
+
+
+def d_silu(x, beta):
+    t = beta * x
+    return sig(t) + t * sig_slope(t)
+
+
+def d_hardswish(x):
+    if x < -3.0:
+        return 0.0
+    if x <= 3.0:
+        return x / 3.0 + 0.5
+    return 1.0
+
+
+def d_hardsigmoid(x):
+    return 1.0 / 6.0 if (x > -3.0 and x < 3.0) else 0.0
+
+
+def d_hardtanh(x, min_val, max_val):
+    return 1.0 if (x > min_val and x < max_val) else 0.0
+
+
+def d_mish(x):
+    return mish_factor(x) + x * mish_sech2(x) * sig(x)
+
+
+def d_softplus(x, beta, threshold):
+    t = beta * x
+    if t > threshold:
+        return 1.0
+    return sig(t)
+
+
+def d_softsign(x):
+    a = 1.0 + abs(x)
+    return 1.0 / (a * a)
+
+
+def d_log_sigmoid(x):
+    return sig(-x)
+
+
+# ------------------------------------------- derivative from the output y
+def dy_sigmoid(y):
+    return y * (1.0 - y)
+
+
+def dy_tanh(y):
+    return 1.0 - y * y
+
+
+_NAMES = ("sigmoid", "tanh", "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "gelu_tanh",
+          "quick_gelu", "silu", "hardswish", "hardsigmoid", "hardtanh", "mish", "softplus", "softsign",
+          "log_sigmoid")
+FORWARD = {name: globals()[name] for name in _NAMES}
+DERIVATIVE = {name: globals()["d_" + name] for name in _NAMES}
+OUTPUT_DERIVATIVE = {"sigmoid": dy_sigmoid, "tanh": dy_tanh}
