@@ -10,6 +10,7 @@ Invalid values warn and fall back to the default.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import warnings
@@ -20,7 +21,7 @@ def _import_core():
     site-packages, not next to these files), use the installed extension:
     `python -c "import actcore"` from the checkout then works as installed."""
     try:
-        from . import _core
+        _core = importlib.import_module(__package__ + "._core")
         return _core, None
     except ImportError as exc:
         first_error = exc
@@ -34,7 +35,7 @@ def _import_core():
         if any(os.path.exists(os.path.join(candidate, "_core" + sfx)) for sfx in EXTENSION_SUFFIXES):
             sys.modules[__package__].__path__.append(candidate)
             try:
-                from . import _core
+                _core = importlib.import_module(__package__ + "._core")
                 return _core, None
             except ImportError:
                 break

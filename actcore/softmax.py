@@ -112,7 +112,8 @@ def _run(func, log, x, axis, temperature, where, out, backend):
         kind = "log_softmax" if log else "softmax"
         gufunc = _GUFUNCS[kind] if name == "c" else _dispatch._numba().gufunc(kind, compute, x.size)
         direct = out if (out is not None and not squeeze and out.dtype == compute) else None
-        with np.errstate(all="ignore") if name == "numba" else _NO_CONTEXT:
+        with np.errstate(all="ignore") if name == "numba" else _NO_CONTEXT, \
+                _dispatch._numba()._serial(gufunc) if name == "numba" else _NO_CONTEXT:
             y = _c(gufunc, x.astype(compute, copy=False), axis, t, mask, direct)
         if direct is not None:
             return out
@@ -207,7 +208,7 @@ def _backward(func, log, grad_output, output, axis, out, backend):
         gufunc = _GUFUNCS[kind] if name == "c" else _dispatch._numba().gufunc(kind, compute, g.size)
         g0 = np.moveaxis(g.astype(compute, copy=False), axis, -1)
         y0 = np.moveaxis(y.astype(compute, copy=False), axis, -1)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), _dispatch._numba()._serial(gufunc) if name == "numba" else _NO_CONTEXT:
             dx = np.moveaxis(gufunc(g0, y0), -1, axis)
     dx = dx.astype(result_dtype, copy=False)
     if squeeze:

@@ -23,8 +23,10 @@ Numerics
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
+import os
 import pathlib
 import threading
 import types
@@ -35,10 +37,24 @@ from numba import boolean, float32, float64, guvectorize, njit, vectorize
 
 from . import scalar_kernels as sk
 
-# Elements from which target='parallel' pays (measured on 2 cores, see
-# docs/NUMBA_BENCH.md: the parallel ufunc costs ~20-50 us to start; a
-# transcendental kernel takes ~10-15 ns per element, a cheap one ~1 ns).
-PARALLEL_MIN = {"cheap": 1 << 20, "transcendental": 1 << 16}
+# Elements from which target='parallel' is used.  Measured (docs/NUMBA_BENCH.md,
+# `python -m actcore.backends.numba_bench --threshold`): the parallel ufunc
+# costs tens of microseconds per call on an idle machine and up to a
+# scheduler time slice (~20 ms) when the cores are oversubscribed; a
+# transcendental kernel takes ~15-90 ns per element, a cheap one ~1.5 ns.
+# Conservative defaults; ACTCORE_NUMBA_PARALLEL_MIN=<elements> overrides
+# both (0: always parallel, a huge number: never).
+PARALLEL_MIN = {"cheap": 1 << 22, "transcendental": 1 << 18}
+_env_min = os.environ.get("ACTCORE_NUMBA_PARALLEL_MIN", "").strip()
+if _env_min:
+    try:
+        PARALLEL_MIN = dict.fromkeys(PARALLEL_MIN, max(0, int(_env_min)))
+    except ValueError:
+        warnings.warn(f"ACTCORE_NUMBA_PARALLEL_MIN={_env_min!r} is not an integer; using the defaults",
+                      RuntimeWarning, stacklevel=2)
+# numba's 'workqueue' threading layer aborts the process on concurrent
+# parallel launches from several Python threads: one parallel call at a time
+_PARALLEL_CALL = threading.Lock()
 
 _INF = math.inf
 _f64 = float64
@@ -190,8 +206,18 @@ def _ufunc(kernel, kind, npar, dtype, target):
             py = _instance(_t_bwd_output, label, _K=_jit_scalar(sk.OUTPUT_DERIVATIVE[kernel]))
             sig = t(t, t)
         uf = _compile(vectorize, py, [sig], target=target)
+        if target == "parallel":
+            _PARALLEL_UFUNCS.add(id(uf))
         _UFUNCS[key] = uf
         return uf
+
+
+_NO_LOCK = contextlib.nullcontext()
+_PARALLEL_UFUNCS = set()
+
+
+def _serial(uf):
+    return _PARALLEL_CALL if id(uf) in _PARALLEL_UFUNCS else _NO_LOCK
 
 
 def _target(act, size):
@@ -229,7 +255,7 @@ def elementwise(act, x, dtype, params, out, kind="forward"):
     uf = _ufunc(act.kernel_for(**params), kind, len(kparams), ct, _target(act, xc.size))
     direct = out if (out is not None and out.dtype == ct and out.shape == np.broadcast_shapes(
         xc.shape, *(p.shape for p in kparams))) else None
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), _serial(uf):
         y = uf(xc, *kparams, lo, hi, out=direct)
     if direct is not None:
         return out
@@ -252,7 +278,7 @@ def backward(act, g, x, dtype, params, out, from_output=False):
         args = (gc, xc, *kparams, lo, hi)
     shape = np.broadcast_shapes(*(a.shape for a in args))
     direct = out if (out is not None and out.dtype == ct and out.shape == shape) else None
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), _serial(uf):
         y = uf(*args, out=direct)
     if direct is not None:
         return out
@@ -363,5 +389,7 @@ def gufunc(name, dtype, size):
             gu = _compile(guvectorize, py, [(t[:], boolean[:], float64, t[:])], "(n),(n),()->(n)", target=target)
         else:
             gu = _compile(guvectorize, py, [(t[:], t[:], t[:])], "(n),(n)->(n)", target=target)
+        if target == "parallel":
+            _PARALLEL_UFUNCS.add(id(gu))
         _GUFUNCS[key] = gu
         return gu

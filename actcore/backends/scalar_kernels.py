@@ -34,6 +34,10 @@ SQRT_2PI = math.sqrt(2.0 * math.pi)
 INV_SQRT_2_HI = 0.7071067811865476       # 1/sqrt(2) = HI + LO to ~1e-33
 INV_SQRT_2_LO = -4.833646656726457e-17
 TWO_OVER_SQRT_PI = 1.1283791670955126
+TWO_SQRT_2_OVER_PI = 1.5957691216057308  # 2 sqrt(2/pi) = this + _LO
+TWO_SQRT_2_OVER_PI_LO = -9.96930880911092e-17
+GELU_TANH_C_LO = 2.1960211427085595e-18  # 0.044715 - float(0.044715)
+QUICK_GELU_C_LO = 4.263256414560601e-17  # 1.702 - float(1.702)
 GELU_TANH_C = 0.044715
 QUICK_GELU_C = 1.702
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -101,8 +105,51 @@ def erfc_of_scaled(x):
     return math.erfc(zh) - zl * TWO_OVER_SQRT_PI * math.exp(-zh * zh)
 
 
+def prod_err(a, b):
+    """The rounding error of a*b (Dekker: a*b = fl(a*b) + prod_err(a, b)
+    exactly, for |a|, |b| well inside the range)."""
+    p = a * b
+    t = 134217729.0 * a
+    ah = t - (t - a)
+    al = a - ah
+    t = 134217729.0 * b
+    bh = t - (t - b)
+    bl = b - bh
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def sig_dd(th, tl):
+    """sigmoid(th + tl) for a small tl: sigmoid(th) + tl sigmoid'(th).  In the
+    negative tail sigmoid(t) ~ e^t, so an error d in t is a relative error d
+    in the result: arguments like 1.702 x or 2u(x) of size ~100s must carry
+    their rounding error to stay within a few ulp."""
+    return sig(th) + tl * sig_slope(th)
+
+
+def quick_gelu_arg(x):
+    """(th, tl) with th + tl = 1.702 x to ~1e-32 relative."""
+    th = QUICK_GELU_C * x
+    return th, prod_err(QUICK_GELU_C, x) + QUICK_GELU_C_LO * x
+
+
+def gelu_tanh_arg_dd(x):
+    """(th, tl): 2 sqrt(2/pi) (x + 0.044715 x^3) in double-double."""
+    x2h = x * x
+    x2l = prod_err(x, x)
+    x3h = x2h * x
+    x3l = prod_err(x2h, x) + x2l * x
+    ch = GELU_TANH_C * x3h
+    cl = prod_err(GELU_TANH_C, x3h) + GELU_TANH_C * x3l + GELU_TANH_C_LO * x3h
+    sh = x + ch
+    bb = sh - x
+    sl = ((x - (sh - bb)) + (ch - bb)) + cl
+    th = TWO_SQRT_2_OVER_PI * sh
+    tl = prod_err(TWO_SQRT_2_OVER_PI, sh) + TWO_SQRT_2_OVER_PI * sl + TWO_SQRT_2_OVER_PI_LO * sh
+    return th, tl
+
+
 HELPERS = ("sig", "sig_slope", "softplus0", "gelu_tanh_arg", "mish_factor", "mish_sech2", "clip",
-           "erfc_of_scaled")
+           "erfc_of_scaled", "prod_err", "sig_dd", "quick_gelu_arg", "gelu_tanh_arg_dd")
 
 
 # ---------------------------------------------------------------- forward
@@ -147,10 +194,16 @@ def gelu(x):
 
 
 def gelu_tanh(x):
+    if abs(x) < 1e5:  # the double-double argument (no overflow in its splits)
+        th, tl = gelu_tanh_arg_dd(x)
+        return x * sig_dd(th, tl)
     return x * sig(gelu_tanh_arg(x))
 
 
 def quick_gelu(x):
+    if abs(x) < 1e290:
+        th, tl = quick_gelu_arg(x)
+        return x * sig_dd(th, tl)
     return x * sig(QUICK_GELU_C * x)
 
 
