@@ -55,9 +55,9 @@ def main(argv=None):
 
     print(f"numba {numba.__version__}, threading layer after first parallel call below; n = {args.n} float32; "
           f"C threads {actcore.get_num_threads()}, numba threads {numba.get_num_threads()}")
-    print("| function | compile cpu (s) | compile parallel (s) | C (ms) | numba cpu (ms) | numba parallel (ms) "
-          "| NumPy textbook (ms) | numba best / C | numba best / NumPy |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| function | compile cpu (s) | compile parallel (s) | C (ms) | C 1 thread (ms) | numba cpu (ms) "
+          "| numba parallel (ms) | NumPy textbook (ms) | numba best / C 1 thread | numba best / NumPy |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     saved = dict(numba_cpu.PARALLEL_MIN)
 
     def timed_first(fn):
@@ -74,24 +74,35 @@ def main(argv=None):
         numba_cpu.PARALLEL_MIN = saved
         return res
 
+    def c_times(fn):
+        if actcore.ufuncs is None:
+            return float("nan"), float("nan")
+        threads = actcore.get_num_threads()
+        t_all = _median_time(fn, args.reps)
+        actcore.set_num_threads(1)
+        try:
+            return t_all, _median_time(fn, args.reps)
+        finally:
+            actcore.set_num_threads(threads)
+
     def row(label, cpu, par, tc, tt):
         best = min(cpu[1], par[1])
-        print(f"| {label} | {cpu[0]:.2f} | {par[0]:.2f} | {tc * 1e3:.2f} | {cpu[1] * 1e3:.2f} | {par[1] * 1e3:.2f} "
-              f"| {tt * 1e3:.2f} | {tc / best:.2f}x | {tt / best:.2f}x |")
+        print(f"| {label} | {cpu[0]:.2f} | {par[0]:.2f} | {tc[0] * 1e3:.2f} | {tc[1] * 1e3:.2f} | {cpu[1] * 1e3:.2f} "
+              f"| {par[1] * 1e3:.2f} | {tt * 1e3:.2f} | {tc[1] / best:.2f}x | {tt / best:.2f}x |")
 
     with np.errstate(all="ignore"):
         for act in _registry.ACTIVATIONS:
             p = _params(act)
             f = getattr(actcore, act.name)
             cpu, par = both_targets(lambda: f(x, **p, backend="numba"))
-            tc = _median_time(lambda: f(x, **p), args.reps) if actcore.ufuncs is not None else float("nan")
+            tc = c_times(lambda: f(x, **p))
             tt = _median_time(lambda: act.textbook(x, **p), args.reps)
             row(act.name, cpu, par, tc, tt)
         for name in ("softmax", "log_softmax"):
             xs = x.reshape(-1, 1024)
             f = getattr(actcore, name)
             cpu, par = both_targets(lambda: f(xs, backend="numba"))
-            tc = _median_time(lambda: f(xs), args.reps)
+            tc = c_times(lambda: f(xs))
 
             def textbook():
                 e = np.exp(xs - xs.max(-1, keepdims=True))
