@@ -94,6 +94,25 @@ def _jit_scalar(fn):
     return njit(error_model="numpy")(_rebuild(fn, _kernel_ns()))
 
 
+_NS32 = None
+
+
+def _jit_fast32(fn):
+    """A FAST32 kernel with its helpers inlined (numba IR), so that the loop
+    around it is one branch-free body LLVM can vectorize."""
+    global _NS32
+    if _NS32 is None:
+        ns = dict(vars(sk))
+        for h in sk.FAST32_HELPERS:
+            ns[h] = njit(error_model="numpy", inline="always")(_rebuild(getattr(sk, h), ns))
+        _NS32 = ns
+    return njit(error_model="numpy", inline="always")(_rebuild(fn, _NS32))
+
+
+def _fast32(kernel, kind, dtype):
+    return kind == "forward" and dtype == np.float32 and kernel in sk.FAST32
+
+
 def _compile(decorator, fn, *args, **kw):
     """decorator(*args, cache=True, **kw)(fn), without the cache where numba
     finds no writable cache directory (read-only install, no HOME)."""
@@ -160,7 +179,22 @@ def _t_bwd_output(g, y):
     return _f64(g) * _K(_f64(y))
 
 
+def _t_f32_0(x, lo, hi):
+    r = _K(x)
+    r = hi if x == _INF else r
+    r = lo if x == -_INF else r
+    return x if x != x else r
+
+
+def _t_f32_1(x, p0, lo, hi):
+    r = _K(x, p0)
+    r = hi if x == _INF else r
+    r = lo if x == -_INF else r
+    return x if x != x else r
+
+
 _FWD = (_t_fwd0, _t_fwd1, _t_fwd2)
+_F32 = (_t_f32_0, _t_f32_1)
 _BWD = (_t_bwd0, _t_bwd1, _t_bwd2)
 
 
@@ -188,8 +222,10 @@ _UFUNCS = {}
 _LOOPS = {}
 
 
-def _template(kernel, kind, npar, label):
+def _template(kernel, kind, npar, label, fast32=False):
     """The scalar template for (kernel, kind) (a plain function to compile)."""
+    if fast32:
+        return _instance(_F32[npar], label, _K=_jit_fast32(sk.FAST32[kernel]))
     if kind in ("forward", "derivative"):
         fn = sk.FORWARD[kernel] if kind == "forward" else sk.DERIVATIVE[kernel]
         return _instance(_FWD[npar], label, _K=_jit_scalar(fn))
@@ -199,17 +235,18 @@ def _template(kernel, kind, npar, label):
     return _instance(_t_bwd_output, label, _K=_jit_scalar(sk.OUTPUT_DERIVATIVE[kernel]))
 
 
-def _loop(kernel, kind, npar):
+def _loop(kernel, kind, npar, dtype):
     """The contiguous-loop njit function for (kernel, kind): loop(x, out, args)
     or loop(g, x, out, args); compiled per dtype on first call."""
-    key = (kernel, kind)
+    fast = _fast32(kernel, kind, dtype)
+    key = (kernel, kind, fast)
     lp = _LOOPS.get(key)
     if lp is None:
         with _LOCK:
             lp = _LOOPS.get(key)
             if lp is None:
-                label = f"{kernel}_{kind}_loop"
-                t = njit(error_model="numpy")(_template(kernel, kind, npar, label + "_t"))
+                label = f"{kernel}_{kind}{'_f32' if fast else ''}_loop"
+                t = njit(error_model="numpy")(_template(kernel, kind, npar, label + "_t", fast))
                 tmpl = _t_loop2 if kind in ("backward", "backward_output") else _t_loop1
                 lp = _LOOPS[key] = _compile(njit, _instance(tmpl, label, _T=t), error_model="numpy")
     return lp
@@ -228,7 +265,7 @@ def _ufunc(kernel, kind, npar, dtype, target):
             return uf
         t = _NUMBA_T[dtype]
         label = f"{kernel}_{kind}_{dtype.char}_{target}"
-        py = _template(kernel, kind, npar, label)
+        py = _template(kernel, kind, npar, label, _fast32(kernel, kind, dtype))
         nin = {"forward": npar + 3, "derivative": npar + 3, "backward": npar + 4, "backward_output": 2}[kind]
         uf = _compile(vectorize, py, [t(*([t] * nin))], target=target)
         if target == "parallel":
@@ -283,7 +320,7 @@ def elementwise(act, x, dtype, params, out, kind="forward"):
         res = out if (out is not None and out.dtype == ct and out.shape == xc.shape
                       and out.flags.c_contiguous) else np.empty(xc.shape, ct)
         args = tuple(ct.type(v) for v in (*kparams, lo, hi))
-        _loop(act.kernel_for(**params), kind, len(kparams))(xc.reshape(-1), res.reshape(-1), args)
+        _loop(act.kernel_for(**params), kind, len(kparams), ct)(xc.reshape(-1), res.reshape(-1), args)
         return out if res is out else _finish(res, np.dtype(dtype), out)
     uf = _ufunc(act.kernel_for(**params), kind, len(kparams), ct, target)
     direct = out if (out is not None and out.dtype == ct and out.shape == np.broadcast_shapes(
@@ -310,7 +347,7 @@ def backward(act, g, x, dtype, params, out, from_output=False):
         else:
             lo, hi = (np.asarray(v, ct) for v in _limits(act, params, "derivative"))
             kind, kernel, args = "backward", act.kernel_for(**params), tuple(ct.type(v) for v in (*kparams, lo, hi))
-        _loop(kernel, kind, len(kparams))(gc.reshape(-1), xc.reshape(-1), res.reshape(-1), args)
+        _loop(kernel, kind, len(kparams), ct)(gc.reshape(-1), xc.reshape(-1), res.reshape(-1), args)
         return out if res is out else _finish(res, np.dtype(dtype), out)
     if from_output:
         uf = _ufunc(act.name, "backward_output", 0, ct,

@@ -15,6 +15,13 @@ from the reference:
   elu/selu/celu  expm1 on the negative branch
   mish         tanh(softplus(x)) as a ratio of exponentials per tail
 
+FAST32 holds float32-native forward kernels for the sigmoid family
+(sigmoid, silu, quick_gelu, tanh-gelu): a branch-free float32 exp (argument
+reduction in float64, so 1.702 x or 2u(x) carry no float32 rounding error;
+degree-7 polynomial in float32; 2^n from its bits) that compilers vectorize,
+within 4 ulp of the float64 reference.  They are used for float32 inputs;
+float64 always goes through the float64 kernels above.
+
 The special-value rule every backend shares (NaN -> NaN, +-inf -> the
 registry's `limits` / `derivative_limits`) is applied by the callers, which
 also do the float32 -> float64 promotion: float32 results are the float64
@@ -27,6 +34,8 @@ those too (the backends rebuild every function in a namespace where the
 helpers are compiled functions).
 """
 import math
+
+import numpy as np
 
 SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 SQRT_2 = math.sqrt(2.0)
@@ -349,3 +358,60 @@ _NAMES = ("sigmoid", "tanh", "relu", "relu6", "leaky_relu", "elu", "selu", "celu
 FORWARD = {name: globals()[name] for name in _NAMES}
 DERIVATIVE = {name: globals()["d_" + name] for name in _NAMES}
 OUTPUT_DERIVATIVE = {"sigmoid": dy_sigmoid, "tanh": dy_tanh}
+
+
+# ------------------------------------------------- float32-native kernels
+_F32 = np.float32
+_F64 = np.float64  # (numba types float() of a float32 as float32)
+LOG2E = 1.4426950408889634
+LN2 = 0.6931471805599453
+E2, E3, E4, E5, E6, E7 = (_F32(1 / 2), _F32(1 / 6), _F32(1 / 24), _F32(1 / 120), _F32(1 / 720),
+                          _F32(1 / 5040))
+
+
+def exp_neg_parts_f32(t):
+    """(m, s) with m * s = e^t in float32 for a float64 t <= 0: m = p 2^n1
+    (normal), s = 2^n2, so x * e^t can be formed as (x m) s without losing
+    the bits of a subnormal e^t.  Below -110 (e^t underflows) m = 0."""
+    tc = max(t, -110.0)
+    n = math.floor(tc * LOG2E + 0.5)
+    r = _F32(tc - n * LN2)
+    p = _F32(1) + r * (_F32(1) + r * (E2 + r * (E3 + r * (E4 + r * (E5 + r * (E6 + r * E7))))))
+    ni = np.int32(n)
+    n1 = ni >> 1
+    n2 = ni - n1
+    m = p * np.int32((n1 + 127) << 23).view(np.float32)
+    m = _F32(0) if t < -110.0 else m
+    return m, np.int32((n2 + 127) << 23).view(np.float32)
+
+
+def xsig_f32(x, t):
+    """x * sigmoid(t) in float32 for float32 x and a float64 t."""
+    m, s = exp_neg_parts_f32(-abs(t))
+    e = m * s
+    num = x if t >= 0.0 else (x * m) * s
+    return num / (_F32(1) + e)
+
+
+def sigmoid_f32(x):
+    m, s = exp_neg_parts_f32(-abs(_F64(x)))
+    e = m * s
+    num = _F32(1) if x >= _F32(0) else e
+    return num / (_F32(1) + e)
+
+
+def silu_f32(x, beta):
+    return xsig_f32(x, _F64(beta) * _F64(x))
+
+
+def quick_gelu_f32(x):
+    return xsig_f32(x, QUICK_GELU_C * _F64(x))
+
+
+def gelu_tanh_f32(x):
+    xd = _F64(x)
+    return xsig_f32(x, 2.0 * SQRT_2_OVER_PI * (xd + GELU_TANH_C * (xd * xd * xd)))
+
+
+FAST32_HELPERS = ("exp_neg_parts_f32", "xsig_f32")
+FAST32 = {"sigmoid": sigmoid_f32, "silu": silu_f32, "quick_gelu": quick_gelu_f32, "gelu_tanh": gelu_tanh_f32}
