@@ -496,6 +496,7 @@ def test_cuda_on_a_gpu_if_there_is_one():
 def test_math_constants_match_the_registry():
     from actcore.backends import scalar_kernels as sk
     assert sk.SELU_ALPHA == _registry.SELU_ALPHA and sk.SELU_SCALE == _registry.SELU_SCALE
+    assert sk.SELU_SCALE_ALPHA == -_registry.SELU_NEG_LIMIT
     assert sk.GELU_TANH_C == _registry.GELU_TANH_C and sk.QUICK_GELU_C == _registry.QUICK_GELU_C
     import mpmath
     with mpmath.workdps(50):

@@ -15,8 +15,9 @@ from the reference:
   elu/selu/celu  expm1 on the negative branch
   mish         tanh(softplus(x)) as a ratio of exponentials per tail
 
-FAST32 holds float32-native forward kernels for the sigmoid family
-(sigmoid, silu, quick_gelu, tanh-gelu): a branch-free float32 exp (argument
+FAST32 holds float32-native forward kernels for the exp family (sigmoid,
+silu, quick_gelu, tanh-gelu, tanh, elu, selu, celu): a branch-free float32
+exp / expm1 (argument
 reduction in float64, so 1.702 x or 2u(x) carry no float32 rounding error;
 degree-7 polynomial in float32; 2^n from its bits) that compilers vectorize,
 within 4 ulp of the float64 reference.  They are used for float32 inputs;
@@ -51,6 +52,7 @@ GELU_TANH_C = 0.044715
 QUICK_GELU_C = 1.702
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
+SELU_SCALE_ALPHA = 1.7580993408473768  # scale * alpha rounded once (the registry's -SELU_NEG_LIMIT)
 
 
 # ---------------------------------------------------------------- helpers
@@ -413,5 +415,39 @@ def gelu_tanh_f32(x):
     return xsig_f32(x, 2.0 * SQRT_2_OVER_PI * (xd + GELU_TANH_C * (xd * xd * xd)))
 
 
-FAST32_HELPERS = ("exp_neg_parts_f32", "xsig_f32")
-FAST32 = {"sigmoid": sigmoid_f32, "silu": silu_f32, "quick_gelu": quick_gelu_f32, "gelu_tanh": gelu_tanh_f32}
+def expm1_neg_f32(t):
+    """e^t - 1 in float32 for a float64 t <= 0, without cancellation near 0:
+    with e^t = 2^n e^r, e^t - 1 = 2^n (e^r - 1) + (2^n - 1), e^r - 1 a
+    polynomial without its constant term."""
+    tc = max(t, -110.0)
+    n = math.floor(tc * LOG2E + 0.5)
+    r = _F32(tc - n * LN2)
+    q = r + r * r * (E2 + r * (E3 + r * (E4 + r * (E5 + r * (E6 + r * E7)))))
+    ni = max(np.int32(n), np.int32(-64))
+    s = np.int32((ni + 127) << 23).view(np.float32)
+    return s * q + (s - _F32(1))
+
+
+def elu_f32(x, alpha):
+    em = expm1_neg_f32(min(_F64(x), 0.0))
+    return x if x > _F32(0) else _F32(_F64(alpha) * _F64(em))
+
+
+def selu_f32(x):
+    em = expm1_neg_f32(min(_F64(x), 0.0))
+    return _F32(SELU_SCALE * _F64(x)) if x > _F32(0) else _F32(SELU_SCALE_ALPHA * _F64(em))
+
+
+def celu_f32(x, alpha):
+    em = expm1_neg_f32(min(_F64(x), 0.0) / _F64(alpha))
+    return x if x > _F32(0) else _F32(_F64(alpha) * _F64(em))
+
+
+def tanh_f32(x):
+    em = _F64(expm1_neg_f32(-2.0 * abs(_F64(x))))
+    return _F32(math.copysign(-em / (2.0 + em), _F64(x)))
+
+
+FAST32_HELPERS = ("exp_neg_parts_f32", "xsig_f32", "expm1_neg_f32")
+FAST32 = {"sigmoid": sigmoid_f32, "silu": silu_f32, "quick_gelu": quick_gelu_f32, "gelu_tanh": gelu_tanh_f32,
+          "elu": elu_f32, "selu": selu_f32, "celu": celu_f32, "tanh": tanh_f32}
