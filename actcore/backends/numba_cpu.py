@@ -18,8 +18,13 @@ Numerics
     from the (rounded) parameters, so the special values are exactly those
     of the C path and the reference.
   * No fast-math flags: inf/NaN/signed-zero semantics are IEEE's.
-  * Inputs of at least PARALLEL_MIN elements use target='parallel' (numba's
-    threading layer), smaller ones target='cpu' (no thread start-up cost).
+  * Contiguous inputs with scalar parameters (the common case) run an njit
+    loop over the flat array (numba's ufunc loop is slow when the parameters
+    are stride-0 operands, and the loop vectorizes the FAST32 float32
+    kernels); the others run the @vectorize ufunc, with target='parallel'
+    (numba's threading layer) from PARALLEL_MIN elements and target='cpu'
+    below.  Measured on 2 shared cores, the parallel target never beat the
+    single-threaded loop (docs/NUMBA_BENCH.md).
 """
 from __future__ import annotations
 
@@ -315,8 +320,7 @@ def elementwise(act, x, dtype, params, out, kind="forward"):
     lo, hi = (np.asarray(v, ct) for v in _limits(act, params, kind))
     xc = x.astype(ct, copy=False)
     target = _target(act, xc.size)
-    if target == "cpu" and xc.flags.c_contiguous and all(p.ndim == 0 for p in kparams) and lo.ndim == 0 \
-            and hi.ndim == 0:
+    if xc.flags.c_contiguous and all(p.ndim == 0 for p in kparams) and lo.ndim == 0 and hi.ndim == 0:
         res = out if (out is not None and out.dtype == ct and out.shape == xc.shape
                       and out.flags.c_contiguous) else np.empty(xc.shape, ct)
         args = tuple(ct.type(v) for v in (*kparams, lo, hi))
@@ -338,8 +342,8 @@ def backward(act, g, x, dtype, params, out, from_output=False):
     ct = _compute_dtype(dtype)
     gc, xc = g.astype(ct, copy=False), x.astype(ct, copy=False)
     kparams = [] if from_output else [np.asarray(params[p.name], ct) for p in act.kernel_params]
-    if gc.shape == xc.shape and _target(act, xc.size) == "cpu" and gc.flags.c_contiguous and \
-            xc.flags.c_contiguous and all(p.ndim == 0 for p in kparams):
+    if gc.shape == xc.shape and gc.flags.c_contiguous and xc.flags.c_contiguous and \
+            all(p.ndim == 0 for p in kparams):
         res = out if (out is not None and out.dtype == ct and out.shape == xc.shape
                       and out.flags.c_contiguous) else np.empty(xc.shape, ct)
         if from_output:
