@@ -10,6 +10,7 @@ Invalid values warn and fall back to the default.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import warnings
@@ -20,7 +21,7 @@ def _import_core():
     site-packages, not next to these files), use the installed extension:
     `python -c "import actcore"` from the checkout then works as installed."""
     try:
-        from . import _core
+        _core = importlib.import_module(__package__ + "._core")
         return _core, None
     except ImportError as exc:
         first_error = exc
@@ -34,7 +35,7 @@ def _import_core():
         if any(os.path.exists(os.path.join(candidate, "_core" + sfx)) for sfx in EXTENSION_SUFFIXES):
             sys.modules[__package__].__path__.append(candidate)
             try:
-                from . import _core
+                _core = importlib.import_module(__package__ + "._core")
                 return _core, None
             except ImportError:
                 break
@@ -138,7 +139,12 @@ def config():
         "extension": "built" if _core is not None else f"not available ({EXTENSION_ERROR})",
         "backend": _dispatch.default_backend(),
         "backends_available": list(_dispatch.available_backends()),
+        "numba": _dist_version("numba"),
+        "numba_cuda": _dist_version("numba-cuda"),
     }
+    if _core is None:
+        cfg["backend_fallback"] = (f"the C extension is missing: default backend {_dispatch.fallback_backend()!r} "
+                                   f"({'numba is installed' if _dispatch.fallback_backend() == 'numba' else 'numba is not installed'})")
     if _core is not None:
         info = _core.isa_info()
         cfg.update({
@@ -153,6 +159,15 @@ def config():
             "build_flags": info["flags"],
         })
     return cfg
+
+
+def _dist_version(name):
+    """Installed version of a distribution, without importing it."""
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def show_config(file=None):
@@ -170,8 +185,12 @@ def show_config(file=None):
 
 def _init():
     if _core is None:
+        from . import _dispatch  # noqa: F401 - reads ACTCORE_BACKEND; needs nothing from here but _core
+
+        fallback = _dispatch.fallback_backend()
         _warn(f"actcore: the C extension is not available ({EXTENSION_ERROR}); "
-              f"falling back to the reference backend")
+              f"falling back to the {fallback} backend"
+              + ("" if fallback == "numba" else " (pip install numba for a fast one)"))
         return
     level = _isa_from_env()
     _core.select_isa(level)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import linecache
 
+from numpy import ndarray as _ndarray
+
 from . import _dispatch, _registry, _validate
 
 try:
@@ -71,11 +73,16 @@ def _source(act):
     args = ", ".join(["x"] + kernel_args)
     return "\n".join([
         f"def {act.name}({', '.join(sig)}, *, out=None, backend=None):",
-        "    x, _cast = _validate.prepare_x(x, " + repr(act.name) + ")",
+        "    _dev = type(x) is not _ndarray and _dispatch.is_device_array(x)",
+        "    if _dev:",
+        "        _cast = None",
+        "    else:",
+        "        x, _cast = _validate.prepare_x(x, " + repr(act.name) + ")",
         *checks,
-        f"    _validate.check_out(out, {act.name!r})",
+        "    if out is not None and type(out) is not _ndarray and not _dispatch.is_device_array(out):",
+        f"        _validate.check_out(out, {act.name!r})",
         pick,
-        "    if backend is None and _dispatch.c_is_default():",
+        "    if backend is None and not _dev and _dispatch.c_is_default():",
         "        if _cast is None:",
         f"            return _uf({args}, out=out)",
         f"        return _uf({args}, out=out, dtype=_cast)",
@@ -100,7 +107,7 @@ def _make(act):
     filename = f"<actcore.functional.{act.name}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"_validate": _validate, "_dispatch": _dispatch, "_ACT": act,
-                 "_UF": _variant_ufuncs(act)}
+                 "_UF": _variant_ufuncs(act), "_ndarray": _ndarray}
     for p in act.params:
         namespace[f"_P_{p.name}"] = p
     exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - our own generated source
@@ -152,10 +159,11 @@ def _derived_source(act, kind):
     lines = []
     if kind == "derivative":
         lines += [f"def {fname}(x, {', '.join(sig)}, *, out=None, backend=None):".replace("(x, , ", "(x, "),
-                  f"    x, _cast = _validate.prepare_x(x, {fname!r})"]
+                  "    _dev = _dispatch.is_device_array(x)",
+                  f"    x, _cast = (x, None) if _dev else _validate.prepare_x(x, {fname!r})"]
         call_args = ", ".join(["x"] + kernel_args)
         tail = [f"    _uf = {pick}",
-                "    if backend is None and _dispatch.c_is_default():",
+                "    if backend is None and not _dev and _dispatch.c_is_default():",
                 f"        return _uf({call_args}, out=out) if _cast is None else _uf({call_args}, out=out, dtype=_cast)",
                 f"    return _dispatch.run(_ACT, _uf, x, _cast, {params_dict}, out, backend, kind='derivative')"]
     else:
@@ -172,28 +180,39 @@ def _derived_source(act, kind):
         if act.output_derivative:
             lines += ["    if x is None:",
                       f"        raise _validate.ParameterError('actcore.{fname}: pass x or output')"]
-        lines += [f"    grad_output, _gcast = _validate.prepare_x(grad_output, {fname!r})",
-                  f"    x, _cast = _validate.prepare_x(x, {fname!r})",
-                  "    _cast = _cast or _gcast"]
+        lines += ["    _dev = _dispatch.is_device_array(x) or _dispatch.is_device_array(grad_output)",
+                  "    if _dev:",
+                  "        _cast = None",
+                  "    else:",
+                  f"        grad_output, _gcast = _validate.prepare_x(grad_output, {fname!r})",
+                  f"        x, _cast = _validate.prepare_x(x, {fname!r})",
+                  "        _cast = _cast or _gcast"]
         call_args = ", ".join(["grad_output", "x"] + kernel_args)
         tail = [f"    _uf = {pick}"]
         if act.name == "prelu":
             tail += [f"    return _prelu_backward(_ACT, _uf, grad_output, x, weight, _cast, out, backend)"]
         else:
-            tail += ["    if backend is None and _dispatch.c_is_default():",
+            tail += ["    if backend is None and not _dev and _dispatch.c_is_default():",
                      f"        return _uf({call_args}, out=out) if _cast is None else "
                      f"_uf({call_args}, out=out, dtype=_cast)",
                      f"    return _dispatch.run_backward(_ACT, _uf, grad_output, x, _cast, {params_dict}, out, "
                      "backend)"]
-    return "\n".join(lines + checks + [f"    _validate.check_out(out, {fname!r})"] + tail + [""])
+    out_check = ["    if out is not None and not _dispatch.is_device_array(out):",
+                 f"        _validate.check_out(out, {fname!r})"]
+    return "\n".join(lines + checks + out_check + tail + [""])
 
 
 def _backward_from_output(act, ufunc, grad_output, output, out, backend, func):
-    grad_output, gcast = _validate.prepare_x(grad_output, func)
-    output, ycast = _validate.prepare_x(output, func)
-    _validate.check_out(out, func)
-    cast = ycast or gcast
-    if backend is None and _dispatch.c_is_default():
+    dev = _dispatch.is_device_array(grad_output) or _dispatch.is_device_array(output)
+    if dev:
+        cast = None
+    else:
+        grad_output, gcast = _validate.prepare_x(grad_output, func)
+        output, ycast = _validate.prepare_x(output, func)
+        cast = ycast or gcast
+    if out is not None and not _dispatch.is_device_array(out):
+        _validate.check_out(out, func)
+    if backend is None and not dev and _dispatch.c_is_default():
         return ufunc(grad_output, output, out=out) if cast is None else ufunc(grad_output, output, out=out, dtype=cast)
     return _dispatch.run_backward(act, ufunc, grad_output, output, cast, {}, out, backend, from_output=True)
 

@@ -4,7 +4,10 @@
     log_softmax(x, axis=-1, temperature=1.0, where=None, out=None)
 
 Computed by C row kernels (src_c/softmax_impl.h) behind two gufuncs with
-signature (n),(n),()->(n) (`actcore.ufuncs.softmax`, `...log_softmax`).
+signature (n),(n),()->(n) (`actcore.ufuncs.softmax`, `...log_softmax`); the
+numba backend has the same gufuncs compiled by numba
+(backends/numba_cpu.py), the cuda backend one block per row
+(backends/numba_cuda.py).
 Numerics: the row max is subtracted exactly, exp's argument carries the
 rounding error of x - max, the sum excludes the max term and accumulates in
 double, and log_softmax uses log1p of that sum, so peaked rows stay exact.
@@ -16,6 +19,7 @@ equally); a row that is all -inf or all masked gives zeros from softmax and
 """
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -37,6 +41,8 @@ try:
     })
 except ImportError:
     _GUFUNCS = None
+
+_NO_CONTEXT = contextlib.nullcontext()
 
 __all__ = ["softmax", "log_softmax", "softmax_backward", "log_softmax_backward", "softmax_jacobian"]
 
@@ -109,6 +115,11 @@ def _run(func, log, x, axis, temperature, where, out, backend):
     y = _fast_forward(log, x, axis, temperature, where, out, backend)
     if y is not None:
         return y
+    if _dispatch.is_device_array(x) or _dispatch.is_device_array(out) or (
+            backend or _dispatch.default_backend()) == "cuda":
+        _dispatch.resolve(backend, x, out)  # checks: device arrays need the cuda backend
+        t = _temperature(temperature, func)
+        return _dispatch._cuda().softmax(x, axis, t, where, log, out, func)
     x, cast = _validate.prepare_x(x, func)
     x = np.asarray(x)
     t = _temperature(temperature, func)
@@ -126,11 +137,15 @@ def _run(func, log, x, axis, temperature, where, out, backend):
     name = _dispatch.check_backend(backend) if backend is not None else _dispatch.default_backend()
 
     result_dtype = np.dtype(cast or x.dtype)
-    if name == "reference" or _GUFUNCS is None:
+    if name == "reference" or (name == "c" and _GUFUNCS is None):
         y = reference.softmax(x.astype(np.float64), axis, t, mask, log).astype(result_dtype)
     else:
+        kind = "log_softmax" if log else "softmax"
+        gufunc = _GUFUNCS[kind] if name == "c" else _dispatch._numba().gufunc(kind, compute, x.size)
         direct = out if (out is not None and not squeeze and out.dtype == compute) else None
-        y = _c(log, x.astype(compute, copy=False), axis, t, mask, direct)
+        with np.errstate(all="ignore") if name == "numba" else _NO_CONTEXT, \
+                _dispatch._numba()._serial(gufunc) if name == "numba" else _NO_CONTEXT:
+            y = _c(gufunc, x.astype(compute, copy=False), axis, t, mask, direct)
         if direct is not None:
             return out
         if y.dtype != result_dtype:
@@ -143,7 +158,7 @@ def _run(func, log, x, axis, temperature, where, out, backend):
     return out
 
 
-def _c(log, x, axis, t, mask, out=None):
+def _c(gufunc, x, axis, t, mask, out=None):
     """Run the gufunc with the softmax axis last, writing into `out` when given
     (same dtype); rows that are not contiguous in memory are computed on a
     contiguous copy (one transposed copy)."""
@@ -152,7 +167,6 @@ def _c(log, x, axis, t, mask, out=None):
     if x0.shape[-1] > 1 and x0.strides[-1] != x0.itemsize:
         x0 = np.ascontiguousarray(x0)
         m0 = np.ascontiguousarray(m0) if mask is not None else m0
-    gufunc = _GUFUNCS["log_softmax" if log else "softmax"]
     o0 = None if out is None else np.moveaxis(out, axis, -1)
     if o0 is not None and o0.shape[-1] > 1 and o0.strides[-1] != o0.itemsize:
         np.copyto(o0, gufunc(x0, m0, np.float64(t)))
@@ -177,7 +191,8 @@ def softmax(x, axis=-1, temperature=1.0, where=None, out=None, *, backend=None):
         Broadcastable to x; False entries get 0 and take no part in the sum.
     out : ndarray, optional
         Result array (same shape as x).
-    backend : {None, 'c', 'reference'}, optional
+    backend : {None, 'c', 'numba', 'cuda', 'reference'}, optional
+        None follows actcore.use_backend / ACTCORE_BACKEND (GPU arrays: 'cuda').
 
     Rows with NaN give NaN; rows with +inf give the limit (the +inf entries
     share the mass); rows that are all -inf or all masked give zeros.
@@ -204,6 +219,10 @@ def _backward(func, log, grad_output, output, axis, out, backend):
             and _rows_ok(output, grad_output) and (out is None or _rows_ok(out, grad_output))
             and _dispatch.c_is_default()):  # the hot path, as in _fast_forward
         return _GUFUNCS["log_softmax_backward" if log else "softmax_backward"](grad_output, output, out=out)
+    if any(_dispatch.is_device_array(a) for a in (grad_output, output, out)) or (
+            backend or _dispatch.default_backend()) == "cuda":
+        _dispatch.resolve(backend, grad_output, output, out)
+        return _dispatch._cuda().softmax_backward(grad_output, output, axis, log, out, func)
     g, gcast = _validate.prepare_x(grad_output, func)
     y, ycast = _validate.prepare_x(output, func)
     g, y = np.asarray(g), np.asarray(y)
@@ -219,19 +238,24 @@ def _backward(func, log, grad_output, output, axis, out, backend):
         g, y = g.reshape(1), y.reshape(1)
     axis = _normalize_axis(axis, g.ndim, func)
     name = _dispatch.check_backend(backend) if backend is not None else _dispatch.default_backend()
-    if name == "reference" or _GUFUNCS is None:
+    if name == "reference" or (name == "c" and _GUFUNCS is None):
         dx = reference.softmax_backward(g.astype(np.float64), y.astype(np.float64), axis, log)
     else:
+        kind = "log_softmax_backward" if log else "softmax_backward"
+        gufunc = _GUFUNCS[kind] if name == "c" else _dispatch._numba().gufunc(kind, compute, g.size)
         g0 = np.moveaxis(g.astype(compute, copy=False), axis, -1)
         y0 = np.moveaxis(y.astype(compute, copy=False), axis, -1)
-        gufunc = _GUFUNCS["log_softmax_backward" if log else "softmax_backward"]
-        if (out is not None and not squeeze and isinstance(out, np.ndarray) and out.dtype == result_dtype
-                and out.dtype == compute):
+        if (name == "c" and out is not None and not squeeze and isinstance(out, np.ndarray)
+                and out.dtype == result_dtype and out.dtype == compute):
             o0 = np.moveaxis(out, axis, -1)
             if o0.shape[-1] <= 1 or o0.strides[-1] == o0.itemsize:  # write straight into out
                 gufunc(g0, y0, out=o0)
                 return out
-        dx = np.moveaxis(gufunc(g0, y0), -1, axis)
+        if name == "numba":
+            with np.errstate(all="ignore"), _dispatch._numba()._serial(gufunc):
+                dx = np.moveaxis(gufunc(g0, y0), -1, axis)
+        else:
+            dx = np.moveaxis(gufunc(g0, y0), -1, axis)
     dx = dx.astype(result_dtype, copy=False)
     if squeeze:
         dx = dx[0]
