@@ -198,8 +198,15 @@ def _t_f32_1(x, p0, lo, hi):
     return x if x != x else r
 
 
+def _t_f32_2(x, p0, p1, lo, hi):
+    r = _K(x, p0, p1)
+    r = hi if x == _INF else r
+    r = lo if x == -_INF else r
+    return x if x != x else r
+
+
 _FWD = (_t_fwd0, _t_fwd1, _t_fwd2)
-_F32 = (_t_f32_0, _t_f32_1)
+_F32 = (_t_f32_0, _t_f32_1, _t_f32_2)
 _BWD = (_t_bwd0, _t_bwd1, _t_bwd2)
 
 

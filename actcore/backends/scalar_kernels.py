@@ -16,8 +16,8 @@ from the reference:
   mish         tanh(softplus(x)) as a ratio of exponentials per tail
 
 FAST32 holds float32-native forward kernels for the exp family (sigmoid,
-silu, quick_gelu, tanh-gelu, tanh, elu, selu, celu): a branch-free float32
-exp / expm1 (argument
+silu, quick_gelu, tanh-gelu, tanh, elu, selu, celu, softplus, log_sigmoid,
+mish): a branch-free float32 exp / expm1 (argument
 reduction in float64, so 1.702 x or 2u(x) carry no float32 rounding error;
 degree-7 polynomial in float32; 2^n from its bits) that compilers vectorize,
 within 4 ulp of the float64 reference.  They are used for float32 inputs;
@@ -448,6 +448,41 @@ def tanh_f32(x):
     return _F32(math.copysign(-em / (2.0 + em), _F64(x)))
 
 
-FAST32_HELPERS = ("exp_neg_parts_f32", "xsig_f32", "expm1_neg_f32")
+def exp_neg_f64_of_f32(t):
+    """e^t for a float64 t <= 0 with float32 accuracy, as a float64 (the
+    float32 parts multiplied in float64: no subnormal loss)."""
+    m, s = exp_neg_parts_f32(t)
+    return _F64(m) * _F64(s)
+
+
+def log1p_small(e):
+    """log1p(e) for 0 <= e <= 1 in float64: 2 atanh(s), s = e/(2+e) <= 1/3
+    (no 1 + e rounding), series to s^17 (relative error < 1e-9)."""
+    s = e / (2.0 + e)
+    z = s * s
+    return 2.0 * s * (1.0 + z * (1.0 / 3 + z * (1.0 / 5 + z * (1.0 / 7 + z * (1.0 / 9 + z * (
+        1.0 / 11 + z * (1.0 / 13 + z * (1.0 / 15 + z * (1.0 / 17)))))))))
+
+
+def softplus_f32(x, beta, threshold):
+    t = _F64(beta) * _F64(x)
+    sp = max(t, 0.0) + log1p_small(exp_neg_f64_of_f32(-abs(t)))
+    return x if t > _F64(threshold) else _F32(sp / _F64(beta))
+
+
+def log_sigmoid_f32(x):
+    t = _F64(x)
+    return _F32(-(max(-t, 0.0) + log1p_small(exp_neg_f64_of_f32(-abs(t)))))
+
+
+def mish_f32(x):
+    t = _F64(x)
+    e = exp_neg_f64_of_f32(-abs(t))
+    f = (1.0 + 2.0 * e) / (1.0 + 2.0 * e + 2.0 * e * e) if t > 0.0 else e * (e + 2.0) / (e * (e + 2.0) + 2.0)
+    return _F32(t * f)
+
+
+FAST32_HELPERS = ("exp_neg_parts_f32", "xsig_f32", "expm1_neg_f32", "exp_neg_f64_of_f32", "log1p_small")
 FAST32 = {"sigmoid": sigmoid_f32, "silu": silu_f32, "quick_gelu": quick_gelu_f32, "gelu_tanh": gelu_tanh_f32,
-          "elu": elu_f32, "selu": selu_f32, "celu": celu_f32, "tanh": tanh_f32}
+          "elu": elu_f32, "selu": selu_f32, "celu": celu_f32, "tanh": tanh_f32,
+          "softplus": softplus_f32, "log_sigmoid": log_sigmoid_f32, "mish": mish_f32}
