@@ -310,10 +310,11 @@ def d_silu(x, beta):
 
 
 def d_hardswish(x):
-    if x < -3.0:
+    # torch 2.13's hardswish_backward: 0 at -3, 1 at 3 (the registry's kinks)
+    if x <= -3.0:
         return 0.0
-    if x <= 3.0:
-        return x / 3.0 + 0.5
+    if x < 3.0:
+        return (2.0 * x + 3.0) / 6.0
     return 1.0
 
 
