@@ -146,6 +146,7 @@ def _silu_slope(t):
     (no s + t s (1 - s) cancellation in the tails; around the root
     t0 = -1.2785, 1 + t is exact and only e's rounding remains)."""
     e = np.exp(-np.abs(t))
+    t = np.clip(t, -800.0, 800.0)  # e = 0 beyond: keeps 0 * inf out of the tails
     return np.where(t > 0, 1.0 + e * (1.0 + t), e * ((1.0 + t) + e)) / (1.0 + e) ** 2
 
 

@@ -160,7 +160,7 @@ def gelu_tanh_arg_dd(x):
 
 
 HELPERS = ("sig", "sig_slope", "softplus0", "gelu_tanh_arg", "mish_factor", "mish_sech2", "clip",
-           "erfc_of_scaled", "prod_err", "sig_dd", "quick_gelu_arg", "gelu_tanh_arg_dd")
+           "erfc_of_scaled", "prod_err", "sig_dd", "quick_gelu_arg", "gelu_tanh_arg_dd", "silu_slope")
 
 
 # ---------------------------------------------------------------- forward
@@ -299,14 +299,22 @@ def d_gelu_tanh(x):
     return sig(u2) + xc * 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_C * (xc * xc)) * sig_slope(u2)
 
 
-def d_quick_gelu(x):
-    t = QUICK_GELU_C * x
+def silu_slope(t):
+    """d/dt t sigmoid(t); beyond |t| = 800 sigmoid's slope is 0 and t * 0
+    would be inf * 0 for an overflowed t."""
+    if t > 800.0:
+        return 1.0
+    if t < -800.0:
+        return 0.0
     return sig(t) + t * sig_slope(t)
+
+
+def d_quick_gelu(x):
+    return silu_slope(QUICK_GELU_C * x)
 
 
 def d_silu(x, beta):
-    t = beta * x
-    return sig(t) + t * sig_slope(t)
+    return silu_slope(beta * x)
 
 
 def d_hardswish(x):
