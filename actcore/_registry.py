@@ -96,6 +96,9 @@ class Activation:
     c_derivatives: bool = False         # the C kernel file exports derivative and backward kernels
     textbook: Callable | None = None    # the NumPy formula users write (benchmark baseline)
     torch: Callable | None = None       # (torch, F, x, **params) -> tensor
+    # (torch, grad, x, y, **params) -> a no-argument callable running torch's
+    # aten backward op for this function (y: the forward output; benchmarks)
+    torch_backward: Callable | None = None
     onnx: Callable | None = None        # params -> list of (op, inputs, outputs, attrs) or None
     onnx_opset: int = 18
     constraints: tuple = ()             # (predicate(params) -> bool, message) across parameters
@@ -259,6 +262,7 @@ ACTIVATIONS = (
         c_derivatives=True,
         textbook=lambda x: 1 / (1 + np.exp(-x)),
         torch=lambda torch, F, x: torch.sigmoid(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.sigmoid_backward(g, y),
         onnx=lambda: [("Sigmoid", ["X"], ["Y"], {})],
     ),
     Activation(
@@ -273,6 +277,7 @@ ACTIVATIONS = (
         c_derivatives=True,
         textbook=lambda x: (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x)),
         torch=lambda torch, F, x: torch.tanh(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.tanh_backward(g, y),
         onnx=lambda: [("Tanh", ["X"], ["Y"], {})],
     ),
     Activation(
@@ -288,6 +293,7 @@ ACTIVATIONS = (
         kinks="relu'(0) = 0",
         textbook=lambda x: np.maximum(x, 0),
         torch=lambda torch, F, x: torch.relu(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.threshold_backward(g, x, 0),
         onnx=lambda: [("Relu", ["X"], ["Y"], {})],
     ),
     Activation(
@@ -303,6 +309,7 @@ ACTIVATIONS = (
         kinks="relu6'(0) = relu6'(6) = 0 (torch: hardtanh_backward(x, 0, 6), gradient only for 0 < x < 6)",
         textbook=lambda x: np.clip(x, 0, 6),
         torch=lambda torch, F, x: F.relu6(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.hardtanh_backward(g, x, 0.0, 6.0),
         onnx=lambda: [("Clip", ["X", "lo", "hi"], ["Y"], {"_consts": {"lo": 0.0, "hi": 6.0}})],
     ),
     Activation(
@@ -319,6 +326,8 @@ ACTIVATIONS = (
         kinks="leaky_relu'(0) = negative_slope (torch's leaky_relu_backward: 1 only for x > 0)",
         textbook=lambda x, negative_slope: np.where(x > 0, x, x * negative_slope),
         torch=lambda torch, F, x, negative_slope: F.leaky_relu(x, negative_slope),
+        torch_backward=lambda torch, g, x, y, negative_slope: lambda: torch.ops.aten.leaky_relu_backward(
+            g, x, negative_slope, False),
         onnx=lambda negative_slope: [("LeakyRelu", ["X"], ["Y"], {"alpha": negative_slope})],
     ),
     Activation(
@@ -337,6 +346,8 @@ ACTIVATIONS = (
         kinks="prelu'(0) = weight (torch's prelu backward: 1 only for x > 0)",
         textbook=lambda x, weight: np.where(x > 0, x, x * weight),
         torch=lambda torch, F, x, weight: F.prelu(x, torch.as_tensor(np.atleast_1d(weight), dtype=x.dtype)),
+        torch_backward=lambda torch, g, x, y, weight: (lambda w: lambda: torch.ops.aten._prelu_kernel_backward(g, x, w))(
+            torch.tensor([float(weight)])),
         onnx=lambda weight: [("PRelu", ["X", "slope"], ["Y"], {"_consts": {"slope": weight}})],
     ),
     Activation(
@@ -351,6 +362,7 @@ ACTIVATIONS = (
         kinks="elu'(0) = alpha (torch's elu_backward: alpha * exp(x) for x <= 0)",
         textbook=lambda x, alpha: np.where(x > 0, x, alpha * (np.exp(x) - 1)),
         torch=lambda torch, F, x, alpha: F.elu(x, alpha),
+        torch_backward=lambda torch, g, x, y, alpha: lambda: torch.ops.aten.elu_backward(g, alpha, 1.0, 1.0, False, x),
         onnx=lambda alpha: [("Elu", ["X"], ["Y"], {"alpha": alpha})],
     ),
     Activation(
@@ -365,6 +377,7 @@ ACTIVATIONS = (
         kinks="selu'(0) = scale * alpha (torch's elu_backward: the x <= 0 branch)",
         textbook=lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (np.exp(x) - 1)),
         torch=lambda torch, F, x: F.selu(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.elu_backward(g, SELU_ALPHA, SELU_SCALE, 1.0, False, x),
         onnx=lambda: [("Selu", ["X"], ["Y"], {})],
     ),
     Activation(
@@ -380,6 +393,7 @@ ACTIVATIONS = (
         kinks="celu'(0) = 1 (torch's elu_backward: exp(x / alpha) for x <= 0)",
         textbook=lambda x, alpha: np.maximum(x, 0) + np.minimum(0, alpha * (np.exp(x / alpha) - 1)),
         torch=lambda torch, F, x, alpha: F.celu(x, alpha),
+        torch_backward=lambda torch, g, x, y, alpha: lambda: torch.ops.aten.elu_backward(g, alpha, 1.0, 1.0 / alpha, False, x),
         onnx=lambda alpha: [("Celu", ["X"], ["Y"], {"alpha": alpha})],
     ),
     Activation(
@@ -404,6 +418,8 @@ ACTIVATIONS = (
             0.5 * x * (1 + _erf_or_erfc("erf")(x / math.sqrt(2))) if approximate == "none"
             else 0.5 * x * (1 + np.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_C * x**3)))),
         torch=lambda torch, F, x, approximate: F.gelu(x, approximate=approximate),
+        torch_backward=lambda torch, g, x, y, approximate: lambda: torch.ops.aten.gelu_backward(
+            g, x, approximate=approximate),
         onnx=lambda approximate: [("Gelu", ["X"], ["Y"], {"approximate": approximate})],
         onnx_opset=20,
     ),
@@ -434,6 +450,7 @@ ACTIVATIONS = (
         c_derivatives=True,
         textbook=lambda x, beta: x / (1 + np.exp(-beta * x)),
         torch=lambda torch, F, x, beta: F.silu(x) if beta == 1.0 else x * torch.sigmoid(beta * x),
+        torch_backward=lambda torch, g, x, y, beta: (lambda: torch.ops.aten.silu_backward(g, x)) if beta == 1.0 else None,
         onnx=lambda beta: ([("Sigmoid", ["X"], ["s"], {}), ("Mul", ["X", "s"], ["Y"], {})] if beta == 1.0 else
                            [("Mul", ["X", "b"], ["t"], {"_consts": {"b": beta}}), ("Sigmoid", ["t"], ["s"], {}),
                             ("Mul", ["X", "s"], ["Y"], {})]),
@@ -451,6 +468,7 @@ ACTIVATIONS = (
         kinks="hardswish'(-3) = 0, hardswish'(3) = 1 (x/3 + 1/2 only on -3 < x < 3; torch 2.13's hardswish_backward)",
         textbook=lambda x: x * np.clip(x + 3, 0, 6) / 6,
         torch=lambda torch, F, x: F.hardswish(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.hardswish_backward(g, x),
         onnx=lambda: [("HardSwish", ["X"], ["Y"], {})],
         onnx_opset=14,
     ),
@@ -466,6 +484,7 @@ ACTIVATIONS = (
         kinks="hardsigmoid'(+-3) = 0 (torch's hardsigmoid_backward: 1/6 only for -3 < x < 3)",
         textbook=lambda x: np.clip(x / 6 + 0.5, 0, 1),
         torch=lambda torch, F, x: F.hardsigmoid(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.hardsigmoid_backward(g, x),
         onnx=lambda: [("HardSigmoid", ["X"], ["Y"], {"alpha": 1.0 / 6.0, "beta": 0.5})],
     ),
     Activation(
@@ -484,6 +503,8 @@ ACTIVATIONS = (
         kinks="hardtanh'(min_val) = hardtanh'(max_val) = 0 (torch's hardtanh_backward: 1 only for min_val < x < max_val)",
         textbook=lambda x, min_val, max_val: np.clip(x, min_val, max_val),
         torch=lambda torch, F, x, min_val, max_val: F.hardtanh(x, min_val, max_val),
+        torch_backward=lambda torch, g, x, y, min_val, max_val: lambda: torch.ops.aten.hardtanh_backward(
+            g, x, min_val, max_val),
         onnx=lambda min_val, max_val: [("Clip", ["X", "lo", "hi"], ["Y"], {"_consts": {"lo": min_val, "hi": max_val}})],
     ),
     Activation(
@@ -496,6 +517,7 @@ ACTIVATIONS = (
         c_derivatives=True,
         textbook=lambda x: x * np.tanh(np.log1p(np.exp(x))),
         torch=lambda torch, F, x: F.mish(x),
+        torch_backward=lambda torch, g, x, y: lambda: torch.ops.aten.mish_backward(g, x),
         onnx=lambda: [("Mish", ["X"], ["Y"], {})],
     ),
     Activation(
@@ -512,6 +534,8 @@ ACTIVATIONS = (
         kinks='1 where beta*x > threshold (the linear branch)',
         textbook=lambda x, beta, threshold: np.where(beta * x > threshold, x, np.log1p(np.exp(beta * x)) / beta),
         torch=lambda torch, F, x, beta, threshold: F.softplus(x, beta, threshold),
+        torch_backward=lambda torch, g, x, y, beta, threshold: lambda: torch.ops.aten.softplus_backward(
+            g, x, beta, threshold),
         onnx=lambda beta, threshold: ([("Softplus", ["X"], ["Y"], {})] if beta == 1.0 and threshold == math.inf
                                       else None),
     ),
@@ -539,6 +563,8 @@ ACTIVATIONS = (
         c_derivatives=True,
         textbook=lambda x: np.log(1 / (1 + np.exp(-x))),
         torch=lambda torch, F, x: F.logsigmoid(x),
+        torch_backward=lambda torch, g, x, y: (lambda buf: lambda: torch.ops.aten.log_sigmoid_backward(g, x, buf))(
+            torch.ops.aten.log_sigmoid_forward(x)[1]),
         onnx=lambda: [("Neg", ["X"], ["n"], {}), ("Softplus", ["n"], ["s"], {}), ("Neg", ["s"], ["Y"], {})],
     ),
 )

@@ -159,6 +159,51 @@ def run(functions=None, sizes=DEFAULT_SIZES, threads=None, repeat_base=40, use_t
     return rows
 
 
+def run_backward(functions=None, sizes=DEFAULT_SIZES, threads=None, repeat_base=40, use_torch=True, log=None):
+    """grad * f'(x) in one pass, float32, for every function with backward
+    kernels, against torch's aten backward op (registry `torch_backward`) on
+    the same arrays.  sigmoid and tanh take the forward output, as torch's
+    sigmoid_backward / tanh_backward do."""
+    threads = threads or actcore.get_num_threads()
+    actcore.set_num_threads(threads)
+    torch_mod = _torch(threads) if use_torch else None
+    rows = []
+    rng = np.random.default_rng(1)
+    for n in sizes:
+        x = (rng.standard_normal(n) * 3).astype(np.float32)
+        g = rng.standard_normal(n).astype(np.float32)
+        o = np.empty_like(x)
+        reps = _repeats(n, repeat_base)
+        for label, act, params in variants():
+            if functions and act.name not in functions and label not in functions:
+                continue
+            bwd = getattr(functional, f"{act.name}_backward", None)
+            if bwd is None:
+                continue
+            y = getattr(functional, act.name)(x, **params) if act.output_derivative else None
+            if act.name == "prelu":  # also reduces grad_weight
+                ours = lambda: bwd(g, x, **params)  # noqa: E731
+            elif y is not None:
+                ours = lambda: bwd(g, output=y, out=o)  # noqa: E731
+            else:
+                ours = lambda: bwd(g, x, **params, out=o)  # noqa: E731
+            row = {"function": f"{label} backward", "size": n, "threads": threads, "bytes_per_element": 12,
+                   "actcore_s": best_time(ours, reps), "numpy_s": None, "torch_s": None, "onnxruntime_s": None}
+            if torch_mod is not None and act.torch_backward is not None:
+                torch, _ = torch_mod
+                tparams = {k: (float(v) if isinstance(v, np.floating) else v) for k, v in params.items()}
+                tg, tx = torch.from_numpy(g), torch.from_numpy(x)
+                ty = torch.from_numpy(y) if y is not None else None
+                theirs = act.torch_backward(torch, tg, tx, ty, **tparams)
+                if theirs is not None:
+                    row["torch_s"] = best_time(theirs, reps)
+            rows.append(row)
+            if log:
+                log(format_row(row))
+            gc.collect()
+    return rows
+
+
 SOFTMAX_SHAPES = ((1024, 1024), (16, 1 << 20), (65536, 64))
 
 
@@ -203,6 +248,7 @@ def run_softmax(shapes=SOFTMAX_SHAPES, threads=None, repeat_base=40, use_torch=T
         ]
         for label, ours, onnx_op, theirs in cases:
             row = {"function": f"{label} {shape[0]}x{shape[1]}", "size": n, "threads": threads,
+                   "bytes_per_element": 12 if "backward" in label else 8,
                    "actcore_s": best_time(ours, reps), "numpy_s": None, "torch_s": None, "onnxruntime_s": None}
             if torch_mod is not None:
                 torch, _ = torch_mod
@@ -230,7 +276,7 @@ def _ratio(t, ours):
 
 
 def format_row(r):
-    gbs = 8 * r["size"] / r["actcore_s"] / 1e9
+    gbs = r.get("bytes_per_element", 8) * r["size"] / r["actcore_s"] / 1e9
     return (f"{r['function']:32s} {r['size']:>9d} {_ms(r['actcore_s'])} ms {gbs:6.1f} GB/s | x numpy "
             f"{_ratio(r['numpy_s'], r['actcore_s'])} | x torch {_ratio(r['torch_s'], r['actcore_s'])} | "
             f"x onnxruntime {_ratio(r['onnxruntime_s'], r['actcore_s'])}")
@@ -261,7 +307,8 @@ def markdown(rows, env):
         def rat(key):
             return "-" if r[key] is None else f"{r[key] / r['actcore_s']:.2f}x"
         lines.append(f"| {r['function']} | {r['size']:,} | {r['actcore_s'] * 1e3:.4f} | "
-                     f"{8 * r['size'] / r['actcore_s'] / 1e9:.1f} | {rat('numpy_s')} | {rat('torch_s')} | "
+                     f"{r.get('bytes_per_element', 8) * r['size'] / r['actcore_s'] / 1e9:.1f} | {rat('numpy_s')} | "
+                     f"{rat('torch_s')} | "
                      f"{rat('onnxruntime_s')} |")
     return "\n".join(lines)
 

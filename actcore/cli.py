@@ -25,10 +25,13 @@ def _cmd_bench(args):
     print(bench.HEADER, flush=True)
     log = lambda line: print(line, flush=True)  # noqa: E731
     rows = []
-    if not args.softmax_only:
+    if not args.softmax_only and not args.backward_only:
         rows += bench.run(functions, sizes, threads, repeat_base=args.repeats, use_torch=not args.no_torch,
                           use_onnx=not args.no_onnx, log=log)
-    if not functions or functions & {"softmax", "log_softmax"}:
+    if not args.softmax_only and not args.no_backward:
+        rows += bench.run_backward(functions, [n for n in sizes if n >= 1 << 20] or sizes, threads,
+                                   repeat_base=args.repeats, use_torch=not args.no_torch, log=log)
+    if not args.backward_only and (not functions or functions & {"softmax", "log_softmax"}):
         rows += bench.run_softmax(threads=threads, repeat_base=args.repeats, use_torch=not args.no_torch,
                                   use_onnx=not args.no_onnx, log=log)
     print()
@@ -84,6 +87,8 @@ def main(argv=None):
     b.add_argument("--no-torch", action="store_true", help="skip torch even if installed")
     b.add_argument("--no-onnx", action="store_true", help="skip onnxruntime even if installed")
     b.add_argument("--softmax-only", action="store_true", help="only the softmax family")
+    b.add_argument("--backward-only", action="store_true", help="only the fused backward passes")
+    b.add_argument("--no-backward", action="store_true", help="skip the fused backward passes")
     b.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
     b.add_argument("--json", metavar="FILE", help="also write the raw results")
     b.set_defaults(func=_cmd_bench)

@@ -253,9 +253,14 @@ def _prelu_backward(act, ufunc, grad_output, x, weight, cast, out, backend):
     g64 = np.asarray(grad_output, dtype=np.float64)
     x64 = np.asarray(x, dtype=np.float64)
     full = np.broadcast_shapes(g64.shape, x64.shape, np.shape(weight))
-    contrib = np.zeros(np.broadcast_shapes(g64.shape, x64.shape))
     with np.errstate(all="ignore"):
-        np.multiply(g64, x64, out=contrib, where=~(x64 > 0))
+        # grad * min(x, 0): x > 0 contributes 0 and NaN x propagates; masked
+        # forms (ufunc where=, copyto where=) are ~10x slower on random signs.
+        # A non-finite grad where x > 0 must still contribute nothing
+        # (inf * 0 would be NaN): that rare case takes the masked form.
+        contrib = np.multiply(g64, np.minimum(x64, 0.0))
+        if not np.isfinite(g64).all():
+            np.copyto(contrib, 0.0, where=x64 > 0)
     gw = _reduce_to_shape(np.broadcast_to(contrib, full), np.shape(weight))
     with np.errstate(over="ignore"):
         gw = gw.astype(np.result_type(gx, weight), copy=False)
