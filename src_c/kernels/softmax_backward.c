@@ -46,6 +46,7 @@ AC_BWD_SCALAR(double, bwd64_scalar)
  *                else its relative error is 2^-24 and |dl| <= 2^-23 |g - dh|;
  *                so (g - dh) - dl is within ~1 ulp of g - dot, times y:
  *                < 1.5 ulp plus what the rounding of y itself carries.
+ *                Taken when |sum| <= 2^100 (dh stays a finite float).
  *   log_softmax: dx = fma(-e, dl, fma(-e, dh, g)), e = exp(y) in float (the
  *                table-driven exp of vmath.h: P within ~0.1 u; 0.6 u after
  *                rounding).  The products sit inside FMAs: exact, no flag.
@@ -130,7 +131,8 @@ static void bwd32_contig(const ac_softmax_bwd_job *j, ac_len r)
         bad_tail |= !(y[k] <= 0.0f);
     }
 #if VF_N > 1
-    const int fast = !j->log || (!bad_tail && !mf_any(bad) && fabs(dot) <= 0x1p20);
+    const int fast = j->log ? !bad_tail && !mf_any(bad) && fabs(dot) <= 0x1p20
+                            : fabs(dot) <= 0x1p100; /* dh a float: no overflow */
 #else
     const int fast = 0;
 #endif
