@@ -611,24 +611,27 @@ static void sm32_log_out(const float *x, float *y, ac_len n, float m, float mn, 
  * result: L enters y = q - L with |y| >= L), without a libm call (which
  * costs as much as a 64-element row).  u = 1 + s rounded, c = its exact
  * rounding error (Fast2Sum, larger operand first); u = 2^k f with f in
- * [sqrt(1/2), sqrt(2)), f - 1 exact (Sterbenz);
+ * [sqrt(1/2), sqrt(2)) (bits offset so the exponent rolls over at sqrt(2):
+ * no data-dependent branch, which would mispredict row after row), f - 1
+ * exact (Sterbenz);
  * log f = 2 atanh(t), t = (f - 1)/(f + 1), |t| <= 0.1716: the series
  * 2t (1 + t^2/3 + ... + t^16/17) truncates at t^18/19 < 2^-50 relative;
  * log1p(s) = k ln2 + log f + c/u (log(1 + c/u) = c/u to 2^-105). */
 static double sm32_log1p(double s)
 {
     double u = 1.0 + s;
-    double c = s >= 1.0 ? 1.0 - (u - s) : s - (u - 1.0);
+    double hi = s > 1.0 ? s : 1.0, lo = s > 1.0 ? 1.0 : s; /* branch-free (maxsd/minsd) */
+    double c = lo - (u - hi);
+    /* u = 2^k f with f in [sqrt(1/2), sqrt(2)), without branches: offset the
+     * bits so that the exponent field rolls over at f = sqrt(2) */
     uint64_t bits;
     memcpy(&bits, &u, sizeof bits);
-    int k = (int)(bits >> 52) - 1023; /* u >= 1: positive, normal */
-    bits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+    const uint64_t off = 0x3ff0000000000000ULL - 0x3fe6a09e667f3bcdULL; /* bits(1.0) - bits(sqrt(1/2)) */
+    bits += off;
+    int k = (int)(bits >> 52) - 1023;
+    bits = (bits & 0x000fffffffffffffULL) + 0x3fe6a09e667f3bcdULL;
     double f;
-    memcpy(&f, &bits, sizeof f); /* [1, 2) */
-    if (f >= 1.4142135623730951) {
-        f *= 0.5;
-        k += 1;
-    }
+    memcpy(&f, &bits, sizeof f);
     double t = (f - 1.0) / (f + 1.0), t2 = t * t, t4 = t2 * t2, t8 = t4 * t4;
     /* Estrin: short dependency chain (log1p sits on each row's critical path) */
     double a0 = 1.0 / 3 + t2 * (1.0 / 5), a1 = 1.0 / 7 + t2 * (1.0 / 9);
@@ -654,12 +657,17 @@ static int sm32_single_sum(const ac_softmax_job *j, const float *x, float *y, ac
     return 1;
 }
 
-/* Pass 3 of a row held in one chunk. */
-AC_INLINE void sm32_single_out(const ac_softmax_job *j, const float *x, float *y, ac_len n, float m, float mn,
-                               double sprime)
+/* Pass 3 of a row held in one chunk; aux = log1p(S') (log_softmax) or
+ * 2^-64 / (1 + S') (softmax), from sm32_aux. */
+AC_INLINE double sm32_aux(const ac_softmax_job *j, double sprime)
 {
-    if (j->log) sm32_log_out(x, y, n, m, mn, sm32_log1p(sprime));
-    else sm32_scale(y, n, (float)(0x1p-64 / (1.0 + sprime)));
+    return j->log ? sm32_log1p(sprime) : 0x1p-64 / (1.0 + sprime);
+}
+AC_INLINE void sm32_single_out(const ac_softmax_job *j, const float *x, float *y, ac_len n, float m, float mn,
+                               double aux)
+{
+    if (j->log) sm32_log_out(x, y, n, m, mn, aux);
+    else sm32_scale(y, n, (float)aux);
 }
 
 static int sm32_row_single(const ac_softmax_job *j, const float *x, float *y, ac_len n, const float *pfx, float *pfy)
@@ -667,7 +675,7 @@ static int sm32_row_single(const ac_softmax_job *j, const float *x, float *y, ac
     float m, mn;
     double sprime;
     if (!sm32_single_sum(j, x, y, n, &m, &mn, &sprime, pfx, pfy)) return 0;
-    sm32_single_out(j, x, y, n, m, mn, sprime);
+    sm32_single_out(j, x, y, n, m, mn, sm32_aux(j, sprime));
     return 1;
 }
 
@@ -687,6 +695,8 @@ static void sm32_rows_short(const ac_softmax_job *j, ac_len r0, ac_len r1)
         for (int i = 0; i < gsz; i++)
             ok[i] = sm32_single_sum(j, (const float *)(j->x + (r + i) * j->x_rs), (float *)(j->y + (r + i) * j->y_rs),
                                     n, &mg[i], &mng[i], &sg[i], NULL, NULL);
+        for (int i = 0; i < gsz; i++) /* independent chains, side by side */
+            sg[i] = ok[i] ? sm32_aux(j, sg[i]) : 0.0;
         for (int i = 0; i < gsz; i++) {
             if (ok[i])
                 sm32_single_out(j, (const float *)(j->x + (r + i) * j->x_rs), (float *)(j->y + (r + i) * j->y_rs), n,

@@ -350,3 +350,16 @@ def test_log_softmax_backward_rows_off_the_fast_path(isa):
     with np.errstate(all="raise"):
         actcore.log_softmax_backward(g[2:], y[2:])
         actcore.softmax_backward(g[:2], p)
+
+
+def test_log_softmax_backward_no_flags_for_wide_logits(isa):
+    # log-probabilities down to about -200: exp(y) far below FLT_MIN must not
+    # raise underflow when the results (g - exp(y) * sum) are normal
+    rng = np.random.default_rng(15)
+    x = (rng.standard_normal((64, 257)) * 30).astype(np.float32)
+    g = rng.standard_normal(x.shape).astype(np.float32)
+    ly = actcore.log_softmax(x)
+    with np.errstate(all="raise"):
+        got = actcore.log_softmax_backward(g, ly)
+    want = actcore.log_softmax_backward(g, ly, backend="reference")
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max())

@@ -46,13 +46,17 @@ AC_BWD_SCALAR(double, bwd64_scalar)
  *                else its relative error is 2^-24 and |dl| <= 2^-23 |g - dh|;
  *                so (g - dh) - dl is within ~1 ulp of g - dot, times y:
  *                < 1.5 ulp plus what the rounding of y itself carries.
+ *                Taken when |sum| <= 2^100 (dh stays a finite float).
  *   log_softmax: dx = fma(-e, dl, fma(-e, dh, g)), e = exp(y) in float (the
  *                table-driven exp of vmath.h: P within ~0.1 u; 0.6 u after
- *                rounding).  The products sit inside FMAs: exact, no flag.
+ *                rounding).  The products sit inside FMAs: exact, no flag
+ *                (so only on FMA ISAs; SSE2 keeps the double path).
  *                Taken when every y <= 0 (log-probabilities; no NaN) and
- *                |sum| <= 2^20: then e is a normal float or, for y < -87
- *                (e < 2^-126), 0, dropping a term below 2^-106 in absolute
- *                value.  Other rows take the double path below. */
+ *                |sum| <= 2^20: then e is a normal float or, for y < -86
+ *                (e < 2^-124), 0, dropping a term below 2^-104 in absolute
+ *                value.  (At -86 the unscaled part, >= 0.7 on either exp,
+ *                times 2^floor(y log2 e) >= 2^-125 is still normal: no
+ *                underflow on the way.)  Other rows take the double path. */
 #if VF_N > 1
 /* lanes that are not <= 0 (positive or NaN), quietly */
 #if defined(AC_ISA_AVX512)
@@ -64,11 +68,11 @@ AC_INLINE mf bwd32_bad(vf v) { return mf_or(vf_isnan(v), vf_gt(v, vf_zero())); }
 #endif
 
 #ifdef AC_EXPF_TABLE
-/* e^y for y in [-87, 0] (a normal float), 0 below -87 (and for -inf) */
+/* e^y for y in [-86, 0] (a normal float), 0 below -86 (and for -inf) */
 AC_INLINE vf bwd32_exp(vf y)
 {
-    mf keep = vf_ge(y, vf_set1(-87.0f));
-    vf Pl, s, P = vf_expt_parts(vf_max(y, vf_set1(-87.0f)), vf_zero(), 0, 0, &Pl, &s);
+    mf keep = vf_ge(y, vf_set1(-86.0f));
+    vf Pl, s, P = vf_expt_parts(vf_max(y, vf_set1(-86.0f)), vf_zero(), 0, 0, &Pl, &s);
 #ifdef AC_HAVE_SCALEF
     vf e = vf_scale2(P, s);
 #else
@@ -79,8 +83,8 @@ AC_INLINE vf bwd32_exp(vf y)
 #else
 AC_INLINE vf bwd32_exp(vf y)
 {
-    mf keep = vf_ge(y, vf_set1(-87.0f));
-    vf n, pl, p = vf_exp_parts(vf_max(y, vf_set1(-87.0f)), vf_zero(), &pl, &n);
+    mf keep = vf_ge(y, vf_set1(-86.0f));
+    vf n, pl, p = vf_exp_parts(vf_max(y, vf_set1(-86.0f)), vf_zero(), &pl, &n);
     return vf_select(keep, vf_scale2(p, n), vf_zero());
 }
 #endif
@@ -130,7 +134,14 @@ static void bwd32_contig(const ac_softmax_bwd_job *j, ac_len r)
         bad_tail |= !(y[k] <= 0.0f);
     }
 #if VF_N > 1
-    const int fast = !j->log || (!bad_tail && !mf_any(bad) && fabs(dot) <= 0x1p20);
+#ifdef AC_HAVE_FMA
+    const int log_fast = !bad_tail && !mf_any(bad) && fabs(dot) <= 0x1p20;
+#else /* products outside an FMA could underflow on the way: the double path */
+    const int log_fast = 0;
+    (void)bad_tail;
+    (void)bad;
+#endif
+    const int fast = j->log ? log_fast : fabs(dot) <= 0x1p100; /* dh a float: no overflow */
 #else
     const int fast = 0;
 #endif
