@@ -398,3 +398,26 @@ def test_backward_from_output(case, dtype, isa):
         getattr(functional, f"{act.name}_backward")(g, x, output=y)
     xs = np.array([np.nan, 0.0, 1.0], dtype)
     assert np.isnan(getattr(functional, f"{act.name}_backward")(np.ones_like(xs), output=xs)[0])
+
+
+@pytest.mark.parametrize("case", MCASES, ids=[DIDS[i] for i in MCASES])
+def test_derivative_float32_tails_and_roots_vs_mpmath(case, isa):
+    """float32 f'(x) keeps its relative accuracy in the tails (no 1 - s,
+    1 - tanh^2 or Phi - x phi cancellation: gelu'(-8) is ~ -5e-14) and next
+    to the root of f' (silu, quick_gelu, gelu: the floats nearest it)."""
+    label, act, params = DCASES[case]
+    mpmath.mp.dps = 40
+    pts = [-8.0, -10.0, -12.0, -16.0, -20.0, -30.0, -60.0, 8.0, 12.0, 20.0, 30.0, 1e-3, -1e-3, 0.5, -0.5]
+    roots = {"silu": -1.2784645427610738 / float(np.float32(params.get("beta", 1.0))),
+             "quick_gelu": -1.2784645427610738 / 1.702,
+             "gelu": -0.7517915246935645 if params.get("approximate") == "none" else -0.7524614220710163}
+    x = np.array(pts, np.float32)
+    if act.name in roots and np.isfinite(roots[act.name]):
+        r = np.float32(roots[act.name])
+        x = np.concatenate([x, r + np.arange(-64, 65, dtype=np.float32) * np.spacing(r)])
+    d = deriv(act, x, params)
+    p32 = rounded_params(params, np.float32)
+    ref = np.array([float(MP_DERIVATIVES[act.name](mpmath.mpf(float(v)), p32)) for v in x])
+    err = ulp_error(d, ref, np.float32)
+    i = int(np.argmax(err))
+    assert err[i] <= 2.0, f"{label} [{isa}]: {err[i]:.2f} ulp at x={x[i]!r}: {d[i]!r} vs {ref[i]!r}"

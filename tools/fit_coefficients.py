@@ -147,9 +147,9 @@ FITS = {
     # f'.  silu'(x) = g(beta x) with g(t) = sigmoid(t) (1 + t sigmoid(-t))
     # (quick_gelu: beta = 1.702), root t0 = -1.27846...: 1 + t + e^t = 0.
     # gelu'(x) = Phi(x) + x phi(x), root -0.75179...; gelu_tanh' likewise.
-    "silu_d_root_f32": Fit("g(t0 + d) = d*Q(d), g(t) = sigmoid(t) (1 + t sigmoid(-t)), |d| <= 1/32",
+    "silu_d_root_f32": Fit("g(t0 + d) = d*Q(d), g(t) = sigmoid(t) (1 + t sigmoid(-t)), |d| <= 1/16",
                            lambda d: _root_over_d("silu", d), lambda d: 1 / _root_over_d("silu", d),
-                           -1.0 / 32, 1.0 / 32, tuple(range(0, 4)), "f32", lambda c: _print_root("silu", c[0], "f32")),
+                           -1.0 / 16, 1.0 / 16, tuple(range(0, 5)), "f32", lambda c: _print_root("silu", c[0], "f32")),
     "silu_d_root_f64": Fit("g(t0 + d) = d*Q(d), g(t) = sigmoid(t) (1 + t sigmoid(-t)), |d| <= 1/32",
                            lambda d: _root_over_d("silu", d), lambda d: 1 / _root_over_d("silu", d),
                            -1.0 / 32, 1.0 / 32, tuple(range(0, 9)), "f64", lambda c: _print_root("silu", c[0], "f64")),

@@ -903,7 +903,7 @@ AC_INLINE vf gelu_two_sum_err_f32(vf a, vf b, vf s)
  * gelu' float32, any x: the forward's slow path with R(a) - a C in place of
  * a R(a).  exp(-a^2/2) = 2^k (1 + m) (a^2/2 exact into the reduction, fit
  * exp_f32), R = rh + rl (GELU_R32), a C = ph + pl exactly (C = C_F + CL_F),
- * W = R - a C = Wh + Wl (two-sum), F = 2^k (Wh + (Wh m + Wl)) rounded once
+ * W = R - a C = Wh + Wl (two-sum), F = 2^k (Wh + (Wh m + Wl (1 + r))) rounded once
  * before the scaling.  Error: R's fit and evaluation (~0.3 u) times
  * |R/W| <= 2 outside the root window, exp's reduction and polynomial
  * (~0.3 u), the roundings of Wh m + Wl and of the sum: < 2 ulp (1.9
@@ -951,7 +951,7 @@ AC_INLINE vf gelu_derivative_f32(vf x, const vf *p)
     vf Wh = vf_sub(rh, ph);
     vf Wl = vf_add(gelu_two_sum_err_f32(rh, vf_neg(ph), Wh),
                    vf_sub(rl, vf_muladd(a, vf_set1(GELU_ISQ2PI_L_F), pl)));
-    vf cc = vf_muladd(Wh, t2, Wl);
+    vf cc = vf_muladd(Wh, t2, vf_muladd(Wl, r, Wl)); /* Wh t2 + Wl (1 + r) */
     cc = gelu_fma_f32(Wh, r, cc);
     vf Fu = vf_add(Wh, cc);
     mf neg = vf_le(x, vf_zero());
@@ -1025,7 +1025,7 @@ AC_INLINE vd gelu_derivative_f64(vd x, const vd *p)
     vd pl, ph = vd_two_prod(a, vd_set1(GELU_ISQ2PI_D), &pl);
     vd Wl, Wh = gelu_two_sum_f64(rh, vd_neg(ph), &Wl);
     Wl = vd_add(Wl, vd_sub(rl, vd_muladd(a, vd_set1(GELU_ISQ2PI_L_D), pl)));
-    vd cc = vd_muladd(Wh, t2, Wl);
+    vd cc = vd_muladd(Wh, t2, vd_muladd(Wl, r, Wl));
     cc = gelu_fma_f64(Wh, r, cc);
     vd Fu = vd_add(Wh, cc);
     md neg = vd_le(x, vd_zero());

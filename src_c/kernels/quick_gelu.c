@@ -42,8 +42,7 @@ AC_FORWARD(quick_gelu, 0)
  * both tails and up to the root t0 = -1.2785 (x = -0.7512).
  * float64: t + tl = two_prod(x, double(1.702)) + x * QG_D_LO on x clamped to
  * +-500 (|t| <= 851, beyond g's caps), and 0 for |x| < 2^-60 (g = 1/2).
- * float32: the same on the widened x, rounded once (~0.5 ulp): torch has no
- * fused quick_gelu backward to race (autograd runs 4-5 kernels).
+ * float32: see below.
  */
 #define SILU_T0_HI_D -0x1.474973c84120bp+0 /* fit silu_d_root_f64 */
 #define SILU_T0_LO_D -0x1.f8d74bc9ac154p-54
@@ -119,7 +118,154 @@ AC_INLINE vd quick_gelu_derivative_f64_inf(vd x, const vd *p)
     (void)p;
     return vd_select(vd_gt(x, vd_zero()), vd_set1(1.0), vd_zero());
 }
-AC_F32_VIA_F64(quick_gelu_derivative_f32, 0, quick_gelu_derivative_f64)
+
+/* float32: silu.c's float code (copied: a vmath.h candidate) on
+ * t + tl = 1.702 x formed as in the forward (two_prod with QG_HI plus
+ * x QG_LO, x clamped to +-500 and 0 below 2^-60): < 1.5 ulp. */
+#define SILU_T0_HI_F -0x1.474974p+0f /* fit silu_d_root_f32: the root, hi + lo */
+#define SILU_T0_LO_F 0x1.bdf6fap-27f
+#define SILU_C0_F 0x1.be141p-3f /* fit silu_d_root_f32: Q(0) = C0 + C0_LO */
+#define SILU_C0_LO_F 0x1.186efep-29f
+AC_INLINE vf silu_two_sum_f(vf a, vf b, vf s)
+{
+    vf bb = vf_sub(s, a);
+    return vf_add(vf_sub(a, vf_sub(s, bb)), vf_sub(b, bb));
+}
+
+/*
+ * g(t + tl), float32 (use_tl = 0: tl ignored, t exact), the fast form, for
+ * t >= -16 in every lane.  With E = e^-(t + tl) = (P + Pl) 2^k (not
+ * e^-|t|: one formula for both signs),
+ *     g = N / D,  N = 1 + E (1 + t + tl),  D = (1 + E)^2,
+ * N = 0 only at the root; for t < -1, E(1 + t) dominates without
+ * cancellation elsewhere.  N = Nh + Nl from E u = ph + plo (exact product,
+ * u = 1 + t rounded) and a two-sum with 1, plus E tl; u's rounding weighs
+ * E u / N: <= 1/2 for t > 0, ~1 for t < -2, and u is exact on [-2, -1/2].
+ * With t >= -16, E < 2^24, so 1 + E = d + dl exactly (1 - d is exact below
+ * 2^24); D = d^2 + (its residual + 2 d dl).  The quotient: y ~ 1/D (14+
+ * bits, or a division), q0 = Nh y, r = Nh - q0 D - q0 Dl + Nl (FMAs),
+ * g = q0 + r y to ~2^-28, rounded once.  E's ~0.1 u (table) / < 1 u (SSE2)
+ * reaches g weighted by <= 2.  t is capped at 30 (g = 1 + (t - 1) e^-t is
+ * 1 to 2^-38).  Tiny t need no flush: the table exp's Pl is 0 or >= 2^-47,
+ * and t only enters 1 + t.  ~45 operations on AVX-512, < 1.5 ulp.
+ */
+AC_INLINE vf silu_slope_fast_f32(vf t, vf tl, int use_tl)
+{
+    const vf one = vf_set1(1.0f);
+    mf big = vf_gt(t, vf_set1(30.0f));
+    vf tc = vf_min(t, vf_set1(30.0f));
+    vf tlc = use_tl ? vf_select(big, vf_zero(), tl) : vf_zero();
+    vf Pl, k, P, y;
+#ifdef AC_EXPF_TABLE
+    vf s;
+    P = vf_expt_parts(tc, tlc, use_tl, 1, &Pl, &s);
+    k = vf_floor(s);
+#else
+    P = vf_exp_parts(vf_neg(tc), vf_neg(tlc), &Pl, &k);
+#endif
+    vf S = vf_pow2i(k);
+    vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
+    vf u = vf_add(one, tc);
+    vf plo, ph = vf_two_prod(E, u, &plo);
+    vf Nh = vf_add(ph, one);
+    vf Nl = vf_add(vf_add(silu_two_sum_f(ph, one, Nh), plo), vf_mul(El, u));
+    if (use_tl) Nl = vf_muladd(E, tlc, Nl);
+    vf d = vf_add(one, E);
+    vf dl = vf_add(vf_add(vf_sub(one, d), E), El); /* 1 - d exact below 2^24 */
+    vf Dlo, D = vf_two_prod(d, d, &Dlo);
+    vf Dl = vf_muladd(vf_add(d, d), dl, Dlo);
+#ifdef AC_EXPF_TABLE
+    y = vf_recip14(D);
+#else
+    y = vf_div(one, D);
+#endif
+    vf q0 = vf_mul(Nh, y);
+    vf r = vf_add(vf_nmuladd(q0, Dl, vf_residual(q0, D, Nh)), Nl);
+    return vf_muladd(r, y, q0);
+}
+
+/*
+ * g(t + tl) for t < -16 (vectors with such a lane; the other lanes keep the
+ * fast form): with e = e^(t + tl) = (P + Pl) 2^k,
+ * g = e (1 + t + tl + e)/(1 + e)^2, all in float pairs as silu_slope_f64
+ * (M = 1 + t + e has no cancellation here), scaled by 2^k last (the one
+ * underflow, where g does); t capped at -110 (|1 + t| e^t < 2^-151).
+ */
+AC_INLINE vf silu_slope_tail_f32(vf t, vf tl, int use_tl)
+{
+    const vf one = vf_set1(1.0f);
+    mf low = vf_lt(t, vf_set1(-110.0f));
+    vf tc = vf_max(t, vf_set1(-110.0f));
+    vf tlc = use_tl ? vf_select(low, vf_zero(), tl) : vf_zero();
+    vf Pl, k, P, y0;
+#ifdef AC_EXPF_TABLE
+    vf s;
+    P = vf_expt_parts(tc, tlc, use_tl, 0, &Pl, &s);
+    k = vf_floor(s);
+#else
+    P = vf_exp_parts(tc, tlc, &Pl, &k);
+#endif
+    vf S = vf_pow2i(vf_max(k, vf_set1(-40.0f)));
+    vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
+    vf d = vf_add(one, E);
+    vf dl = vf_add(vf_add(vf_sub(one, d), E), El);
+#ifdef AC_EXPF_TABLE
+    y0 = vf_recip14(d);
+#else
+    y0 = vf_div(one, d);
+#endif
+    vf cr = vf_mul(vf_nmuladd(y0, dl, vf_residual(y0, d, one)), y0);
+    vf l0, h = vf_two_prod(y0, y0, &l0);
+    vf l = vf_muladd(vf_add(y0, y0), cr, l0);
+    vf u = vf_add(one, tc);
+    vf ul = vf_add(silu_two_sum_f(one, tc, u), tlc);
+    vf Mh = vf_add(u, E);
+    vf Ml = vf_add(silu_two_sum_f(u, E, Mh), vf_add(ul, El));
+    vf vl, v = vf_two_prod(P, Mh, &vl);
+    vf w = vf_add(vl, vf_muladd(P, Ml, vf_mul(Pl, Mh)));
+    return vf_scale2(vf_fma_accurate(v, h, vf_muladd(v, l, vf_mul(w, h))), k);
+}
+
+/* g(t + tl), float32: the fast form, the tail, and the root window
+ * (|t - t0| < 1/16, d = (t - T0_HI) + (tl - T0_LO); about 1 vector in 5 of
+ * N(0, 3^2) data for silu; only in vectors that have such a lane). */
+AC_INLINE vf silu_slope_t_f32(vf t, vf tl, int use_tl)
+{
+    mf tail = vf_lt(t, vf_set1(-16.0f));
+    vf y;
+    if (AC_LIKELY(!mf_any(tail))) {
+        y = silu_slope_fast_f32(t, tl, use_tl);
+    } else {
+        vf tlf = use_tl ? vf_select(tail, vf_zero(), tl) : tl;
+        vf tlt = use_tl ? vf_select(tail, tl, vf_zero()) : tl;
+        y = vf_select(tail, silu_slope_tail_f32(vf_min(t, vf_set1(-16.0f)), tlt, use_tl),
+                      silu_slope_fast_f32(vf_max(t, vf_set1(-16.0f)), tlf, use_tl));
+    }
+    vf dh = vf_sub(t, vf_set1(SILU_T0_HI_F)); /* exact near the root */
+    mf root = vf_lt(vf_abs(dh), vf_set1(1.0f / 16));
+    if (AC_UNLIKELY(mf_any(root))) {
+        /* fit silu_d_root_f32 */
+        vf dhc = vf_clamp(dh, -1.0f / 16, 1.0f / 16);
+        vf dlo = use_tl ? vf_sub(vf_select(root, tl, vf_zero()), vf_set1(SILU_T0_LO_F)) : vf_set1(-SILU_T0_LO_F);
+        vf dd = vf_add(dhc, dlo);
+        vf q = vf_muladd(vf_set1(-0x1.b09fdcp-8f), dd, vf_set1(-0x1.f2cbb2p-7f));
+        q = vf_muladd(q, dd, vf_set1(0x1.353eacp-6f));
+        q = vf_muladd(q, dd, vf_set1(0x1.2c5634p-3f));
+        vf rest = vf_muladd(dhc, vf_set1(SILU_C0_LO_F), vf_mul(dlo, vf_set1(SILU_C0_F)));
+        vf yroot = vf_fma_accurate(dhc, vf_set1(SILU_C0_F), vf_muladd(dd, vf_mul(dd, q), rest));
+        y = vf_select(root, yroot, y);
+    }
+    return y;
+}
+
+AC_INLINE vf quick_gelu_derivative_f32(vf x, const vf *p)
+{
+    (void)p;
+    vf xc = vf_flush_tiny(vf_clamp(x, -500.0f, 500.0f), x, 0x1p-60f);
+    vf lo, t = vf_two_prod(xc, vf_set1(QG_HI), &lo);
+    lo = vf_muladd(xc, vf_set1(QG_LO), lo);
+    return silu_slope_t_f32(t, lo, 1);
+}
 AC_INLINE vf quick_gelu_derivative_f32_inf(vf x, const vf *p)
 {
     (void)p;

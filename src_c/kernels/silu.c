@@ -59,7 +59,7 @@ AC_FORWARD(silu, 1)
  * rounded once (plus e's error, weighted by <= 1): < 1 ulp.
  * Around the root t0 = -1.2784645... (1 + t0 + e^t0 = 0), 1 + t + e cancels
  * to |t - t0|, and e's error, relative to the result, grows as
- * 1/|t - t0|: for |t - t0| < 1/32 the kernels use instead
+ * 1/|t - t0|: for |t - t0| < 1/32 (float: 1/16) the kernels use instead
  *     g(t0 + d) = d Q(d),  d = (t - T0_HI) + (tl - T0_LO)
  * (t - T0_HI exact, Sterbenz), Q from fit silu_d_root_f32 / _f64 with its
  * c0 as C0 + C0_LO: d C0 rounded once, the rest < 0.2 of it: < 0.7 ulp up to
@@ -71,8 +71,8 @@ AC_FORWARD(silu, 1)
  *
  * float32, beta = 1 in every lane (t = x exactly; tested once per vector):
  * in float, e from vmath.h's table exp (FMA ISAs; ~0.1 u) or polynomial exp
- * (SSE2; < 1 u); the root window (|x - t0| < 1/32, about 1 vector in 9 of
- * N(0, 3^2) data) only in vectors that have such a lane.
+ * (SSE2; < 1 u), silu_slope_t_f32 below (quick_gelu.c has a copy, for
+ * t + tl = 1.702 x: a vmath.h candidate).
  * float32, any other beta: silu_slope_f64 on the exact double product
  * beta*x, rounded once (~0.5 ulp).
  * float64: t + tl = beta*x exactly (two_prod) on x clamped to
@@ -82,7 +82,7 @@ AC_FORWARD(silu, 1)
 #define SILU_T0_HI_F -0x1.474974p+0f /* fit silu_d_root_f32: the root, hi + lo */
 #define SILU_T0_LO_F 0x1.bdf6fap-27f
 #define SILU_C0_F 0x1.be141p-3f /* fit silu_d_root_f32: Q(0) = C0 + C0_LO */
-#define SILU_C0_LO_F 0x1.844958p-29f
+#define SILU_C0_LO_F 0x1.186efep-29f
 #define SILU_T0_HI_D -0x1.474973c84120bp+0 /* fit silu_d_root_f64 */
 #define SILU_T0_LO_D -0x1.f8d74bc9ac154p-54
 #define SILU_C0_LO_D -0x1.253fe7b1410ecp-58
@@ -151,39 +151,43 @@ AC_INLINE vd silu_slope_f64(vd t, vd tl)
 }
 
 /*
- * g(x), float32, t = x: the fast form, for x >= -12 in every lane.  With
- * E = e^-x = (P + Pl) 2^k (not e^-|x|: one formula for both signs),
- *     g = N / D,  N = 1 + E (1 + x),  D = (1 + E)^2,
- * N = 0 only at the root; for x < -1, E(1 + x) dominates without
- * cancellation elsewhere.  N = Nh + Nl exactly from E u = ph + plo (exact
- * product) and a two-sum with 1; u = 1 + x is rounded (its error weighs
- * E u / N: <= 1/2 for x > 0, ~1 for x < -2, and u is exact on [-2, -1/2]).
- * With x >= -12, E <= e^12 and 1 + E = d + dl exactly (1 - d is exact
- * below 2^24); D = d^2 + (its residual + 2 d dl).  The quotient: y ~ 1/D (14+
+ * g(t + tl), float32 (use_tl = 0: tl ignored, t exact), the fast form, for
+ * t >= -16 in every lane.  With E = e^-(t + tl) = (P + Pl) 2^k (not
+ * e^-|t|: one formula for both signs),
+ *     g = N / D,  N = 1 + E (1 + t + tl),  D = (1 + E)^2,
+ * N = 0 only at the root; for t < -1, E(1 + t) dominates without
+ * cancellation elsewhere.  N = Nh + Nl from E u = ph + plo (exact product,
+ * u = 1 + t rounded) and a two-sum with 1, plus E tl; u's rounding weighs
+ * E u / N: <= 1/2 for t > 0, ~1 for t < -2, and u is exact on [-2, -1/2].
+ * With t >= -16, E < 2^24, so 1 + E = d + dl exactly (1 - d is exact below
+ * 2^24); D = d^2 + (its residual + 2 d dl).  The quotient: y ~ 1/D (14+
  * bits, or a division), q0 = Nh y, r = Nh - q0 D - q0 Dl + Nl (FMAs),
  * g = q0 + r y to ~2^-28, rounded once.  E's ~0.1 u (table) / < 1 u (SSE2)
- * reaches g weighted by <= 2.  x is capped at 30 (g = 1 + (x - 1) e^-x is
- * 1 to 2^-38).  Tiny x need no flush: the table exp's Pl is 0 or >= 2^-47,
- * and x only enters 1 + x.  ~45 operations on AVX-512, < 1.5 ulp.
+ * reaches g weighted by <= 2.  t is capped at 30 (g = 1 + (t - 1) e^-t is
+ * 1 to 2^-38).  Tiny t need no flush: the table exp's Pl is 0 or >= 2^-47,
+ * and t only enters 1 + t.  ~45 operations on AVX-512, < 1.5 ulp.
  */
-AC_INLINE vf silu_slope1_fast_f32(vf x)
+AC_INLINE vf silu_slope_fast_f32(vf t, vf tl, int use_tl)
 {
     const vf one = vf_set1(1.0f);
-    vf xc = vf_min(x, vf_set1(30.0f));
+    mf big = vf_gt(t, vf_set1(30.0f));
+    vf tc = vf_min(t, vf_set1(30.0f));
+    vf tlc = use_tl ? vf_select(big, vf_zero(), tl) : vf_zero();
     vf Pl, k, P, y;
 #ifdef AC_EXPF_TABLE
     vf s;
-    P = vf_expt_parts(xc, vf_zero(), 0, 1, &Pl, &s);
+    P = vf_expt_parts(tc, tlc, use_tl, 1, &Pl, &s);
     k = vf_floor(s);
 #else
-    P = vf_exp_parts(vf_neg(xc), vf_zero(), &Pl, &k);
+    P = vf_exp_parts(vf_neg(tc), vf_neg(tlc), &Pl, &k);
 #endif
     vf S = vf_pow2i(k);
     vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
-    vf u = vf_add(one, xc);
+    vf u = vf_add(one, tc);
     vf plo, ph = vf_two_prod(E, u, &plo);
     vf Nh = vf_add(ph, one);
     vf Nl = vf_add(vf_add(silu_two_sum_f(ph, one, Nh), plo), vf_mul(El, u));
+    if (use_tl) Nl = vf_muladd(E, tlc, Nl);
     vf d = vf_add(one, E);
     vf dl = vf_add(vf_add(vf_sub(one, d), E), El); /* 1 - d exact below 2^24 */
     vf Dlo, D = vf_two_prod(d, d, &Dlo);
@@ -199,23 +203,25 @@ AC_INLINE vf silu_slope1_fast_f32(vf x)
 }
 
 /*
- * g(x) for x < -12 (vectors with such a lane; the other lanes keep the fast
- * form): with e = e^x = (P + Pl) 2^k, g = e (1 + x + e)/(1 + e)^2, all in
- * float pairs as silu_slope_f64 (M = 1 + x + e has no cancellation here),
- * scaled by 2^k last (the one underflow, where g does); x capped at -110
- * (|1 + x| e^x < 2^-151).
+ * g(t + tl) for t < -16 (vectors with such a lane; the other lanes keep the
+ * fast form): with e = e^(t + tl) = (P + Pl) 2^k,
+ * g = e (1 + t + tl + e)/(1 + e)^2, all in float pairs as silu_slope_f64
+ * (M = 1 + t + e has no cancellation here), scaled by 2^k last (the one
+ * underflow, where g does); t capped at -110 (|1 + t| e^t < 2^-151).
  */
-AC_INLINE vf silu_slope1_tail_f32(vf x)
+AC_INLINE vf silu_slope_tail_f32(vf t, vf tl, int use_tl)
 {
     const vf one = vf_set1(1.0f);
-    vf xc = vf_max(x, vf_set1(-110.0f));
+    mf low = vf_lt(t, vf_set1(-110.0f));
+    vf tc = vf_max(t, vf_set1(-110.0f));
+    vf tlc = use_tl ? vf_select(low, vf_zero(), tl) : vf_zero();
     vf Pl, k, P, y0;
 #ifdef AC_EXPF_TABLE
     vf s;
-    P = vf_expt_parts(xc, vf_zero(), 0, 0, &Pl, &s);
+    P = vf_expt_parts(tc, tlc, use_tl, 0, &Pl, &s);
     k = vf_floor(s);
 #else
-    P = vf_exp_parts(xc, vf_zero(), &Pl, &k);
+    P = vf_exp_parts(tc, tlc, &Pl, &k);
 #endif
     vf S = vf_pow2i(vf_max(k, vf_set1(-40.0f)));
     vf E = vf_mul(S, P), El = vf_mul(S, Pl); /* exact */
@@ -229,8 +235,8 @@ AC_INLINE vf silu_slope1_tail_f32(vf x)
     vf cr = vf_mul(vf_nmuladd(y0, dl, vf_residual(y0, d, one)), y0);
     vf l0, h = vf_two_prod(y0, y0, &l0);
     vf l = vf_muladd(vf_add(y0, y0), cr, l0);
-    vf u = vf_add(one, xc);
-    vf ul = silu_two_sum_f(one, xc, u);
+    vf u = vf_add(one, tc);
+    vf ul = vf_add(silu_two_sum_f(one, tc, u), tlc);
     vf Mh = vf_add(u, E);
     vf Ml = vf_add(silu_two_sum_f(u, E, Mh), vf_add(ul, El));
     vf vl, v = vf_two_prod(P, Mh, &vl);
@@ -238,23 +244,32 @@ AC_INLINE vf silu_slope1_tail_f32(vf x)
     return vf_scale2(vf_fma_accurate(v, h, vf_muladd(v, l, vf_mul(w, h))), k);
 }
 
-/* g(x), float32, t = x: the fast form, the tail, and the root window
- * (|x - t0| < 1/32, about 1 vector in 9 of N(0, 3^2) data; only in vectors
- * that have such a lane). */
-AC_INLINE vf silu_slope1_f32(vf x)
+/* g(t + tl), float32: the fast form, the tail, and the root window
+ * (|t - t0| < 1/16, d = (t - T0_HI) + (tl - T0_LO); about 1 vector in 5 of
+ * N(0, 3^2) data for silu; only in vectors that have such a lane). */
+AC_INLINE vf silu_slope_t_f32(vf t, vf tl, int use_tl)
 {
-    vf y = silu_slope1_fast_f32(vf_max(x, vf_set1(-12.0f)));
-    mf tail = vf_lt(x, vf_set1(-12.0f));
-    if (AC_UNLIKELY(mf_any(tail))) y = vf_select(tail, silu_slope1_tail_f32(vf_min(x, vf_set1(-12.0f))), y);
-    vf dh = vf_sub(x, vf_set1(SILU_T0_HI_F)); /* exact near the root */
-    mf root = vf_lt(vf_abs(dh), vf_set1(1.0f / 32));
+    mf tail = vf_lt(t, vf_set1(-16.0f));
+    vf y;
+    if (AC_LIKELY(!mf_any(tail))) {
+        y = silu_slope_fast_f32(t, tl, use_tl);
+    } else {
+        vf tlf = use_tl ? vf_select(tail, vf_zero(), tl) : tl;
+        vf tlt = use_tl ? vf_select(tail, tl, vf_zero()) : tl;
+        y = vf_select(tail, silu_slope_tail_f32(vf_min(t, vf_set1(-16.0f)), tlt, use_tl),
+                      silu_slope_fast_f32(vf_max(t, vf_set1(-16.0f)), tlf, use_tl));
+    }
+    vf dh = vf_sub(t, vf_set1(SILU_T0_HI_F)); /* exact near the root */
+    mf root = vf_lt(vf_abs(dh), vf_set1(1.0f / 16));
     if (AC_UNLIKELY(mf_any(root))) {
         /* fit silu_d_root_f32 */
-        vf dhc = vf_clamp(dh, -1.0f / 32, 1.0f / 32);
-        vf dd = vf_sub(dhc, vf_set1(SILU_T0_LO_F));
-        vf q = vf_muladd(vf_set1(-0x1.f2bd1ep-7f), dd, vf_set1(0x1.3523a8p-6f));
+        vf dhc = vf_clamp(dh, -1.0f / 16, 1.0f / 16);
+        vf dlo = use_tl ? vf_sub(vf_select(root, tl, vf_zero()), vf_set1(SILU_T0_LO_F)) : vf_set1(-SILU_T0_LO_F);
+        vf dd = vf_add(dhc, dlo);
+        vf q = vf_muladd(vf_set1(-0x1.b09fdcp-8f), dd, vf_set1(-0x1.f2cbb2p-7f));
+        q = vf_muladd(q, dd, vf_set1(0x1.353eacp-6f));
         q = vf_muladd(q, dd, vf_set1(0x1.2c5634p-3f));
-        vf rest = vf_muladd(dhc, vf_set1(SILU_C0_LO_F), vf_set1(-SILU_T0_LO_F * SILU_C0_F));
+        vf rest = vf_muladd(dhc, vf_set1(SILU_C0_LO_F), vf_mul(dlo, vf_set1(SILU_C0_F)));
         vf yroot = vf_fma_accurate(dhc, vf_set1(SILU_C0_F), vf_muladd(dd, vf_mul(dd, q), rest));
         y = vf_select(root, yroot, y);
     }
@@ -289,7 +304,7 @@ AC_INLINE vd silu_derivative_f32_half(vd x, vd beta)
 }
 AC_INLINE vf silu_derivative_f32(vf x, const vf *p)
 {
-    if (AC_LIKELY(!mf_any(mf_not(vf_eq(p[0], vf_set1(1.0f)))))) return silu_slope1_f32(x);
+    if (AC_LIKELY(!mf_any(mf_not(vf_eq(p[0], vf_set1(1.0f)))))) return silu_slope_t_f32(x, vf_zero(), 0);
     vd xl, xh, bl, bh;
     vf_widen(x, &xl, &xh);
     vf_widen(p[0], &bl, &bh);
