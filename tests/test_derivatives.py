@@ -328,6 +328,30 @@ def test_prelu_backward_nan_and_backends():
     np.testing.assert_array_equal(gw_r, gw)
 
 
+def test_softsign_derivative_huge_x(isa):
+    """1/(1+|x|)^2 for huge |x| (where float (1+|x|)^2 overflows the result is
+    already subnormal, but the float64 corrections and the float32 kernel's
+    intermediates must stay clean up to the last normal result): no overflow,
+    no spurious underflow where the result is normal, within 0.5 ulp (float32)
+    / 1 ulp (float64) of mpmath; beyond, only a genuine underflow."""
+    mpmath.mp.dps = 40
+    for dtype, big in ((np.float32, 3e38), (np.float64, 1.7e308)):
+        x = np.geomspace(9.3e18 if dtype == np.float32 else 2.0**512, big, 2000).astype(dtype)
+        with np.errstate(all="raise", under="ignore"):
+            d = actcore.softsign_derivative(np.concatenate([x, -x]))
+        assert np.all(d < 2 * np.finfo(dtype).tiny)
+    for dtype, lo, hi in ((np.float32, 1e17, 9.2e18), (np.float64, 2.0**380, 2.0**511)):
+        x = np.geomspace(lo, hi, 3000).astype(dtype)
+        x = np.concatenate([x, -x])
+        with np.errstate(all="raise"):
+            d = actcore.softsign_derivative(x)
+            b = actcore.softsign_backward(np.ones_like(x), x)
+        np.testing.assert_array_equal(b, d)
+        ref = np.array([float(1 / (1 + abs(mpmath.mpf(float(v)))) ** 2) for v in x])
+        err = ulp_error(d, ref, dtype)
+        assert err.max() <= (0.5 if dtype == np.float32 else 1.0), (dtype, err.max(), x[np.argmax(err)])
+
+
 def _mp_sig(t):
     return 1 / (1 + mpmath.exp(-t))
 

@@ -33,11 +33,14 @@ AC_FORWARD(softsign, 0)
  * r (1 + c), c = e - dl r (dropped terms ~2^-106); then
  * 1/(1 + |x|)^2 = rr + rrl + 2 rr c, rr + rrl = r*r exactly: one final
  * rounding, < 0.5 u + 2^-50 u.
- * |x| < 2^-60 is computed on 0 (the result 1 - 2|x| rounds to 1; the
- * corrections would underflow).  |x| > 2^480 uses plain r*r (< 1.5 u;
- * 1 + |x| = |x| to 2^-480 there), and the correction path computes on 1 in
- * those lanes: rrl and rr c would underflow near |x| = 2^511, where r*r is
- * still normal.  r*r underflows only where 1/x^2 is below DBL_MIN.
+ * Scaling keeps every correction term normal: |x| < 2^-60 is computed on 0
+ * (the result 1 - 2|x| rounds to 1; dl r would underflow); |x| > 2^200 is
+ * computed on |x| 2^-600 with the 1 dropped (2^-200 relative) and the result
+ * scaled back by 2^-1200 (exact where it is normal).  Unscaled, rr c ~ 1/x^3
+ * (c holds dl r ~ 1/|x|) underflows from |x| ~ 2^340 on, where the result
+ * is still normal; with the split, rr >= 2^-400 and c >= ~2^-360 on the
+ * small side, and c = e (relative 2^-106 granularity, dl = 0) on the big
+ * side, where rr >= 2^-848: rrl and rr c stay normal everywhere.
  */
 AC_INLINE vd softsign_derivative_via_f64(vd x, const vd *p)
 {
@@ -50,21 +53,21 @@ AC_INLINE vf softsign_derivative_f32_inf(vf x, const vf *p) { (void)x; (void)p; 
 AC_INLINE vd softsign_derivative_f64(vd x, const vd *p)
 {
     (void)p;
-    const vd one = vd_set1(1.0);
     vd a = vd_abs(x);
     a = vd_select(vd_lt(a, vd_set1(0x1p-60)), vd_zero(), a);
-    md big = vd_gt(a, vd_set1(0x1p480));
+    md big = vd_gt(a, vd_set1(0x1p200));
+    a = vd_select(big, vd_mul(a, vd_set1(0x1p-600)), a);
+    vd one = vd_select(big, vd_zero(), vd_set1(1.0));
     vd hi = vd_max(a, one), lo = vd_min(a, one);
     vd d = vd_add(hi, lo);
     vd dl = vd_sub(lo, vd_sub(d, hi));
-    vd r = vd_div(one, d);
-    /* correction path, on 1 in the big lanes */
-    vd rc = vd_select(big, one, r), dc = vd_select(big, one, d), dlc = vd_select(big, vd_zero(), dl);
-    vd e = vd_residual(rc, dc, one);
-    vd c = vd_nmuladd(dlc, rc, e);
-    vd rrl, rr = vd_two_prod(rc, rc, &rrl);
+    vd r = vd_div(vd_set1(1.0), d);
+    vd e = vd_residual(r, d, vd_set1(1.0));
+    vd c = vd_nmuladd(dl, r, e);
+    vd rrl, rr = vd_two_prod(r, r, &rrl);
     vd y = vd_add(rr, vd_muladd(vd_add(rr, rr), c, rrl));
-    return vd_select(big, vd_mul(r, r), y);
+    /* the scaling only on the big lanes' values (y*2^-1200 would underflow elsewhere) */
+    return vd_select(big, vd_scale2(vd_select(big, y, vd_zero()), vd_set1(-1200.0)), y);
 }
 AC_INLINE vd softsign_derivative_f64_inf(vd x, const vd *p) { (void)x; (void)p; return vd_zero(); }
 
