@@ -151,7 +151,8 @@ def test_no_leaks_over_many_calls_including_errors():
     tracemalloc.stop()
     rss1 = _rss_bytes()
     assert grown < 256 * 1024, f"Python allocations grew by {grown} bytes"
-    if rss0 and rss1:
+    # under AddressSanitizer freed memory sits in its quarantine (up to 256 MB): RSS says nothing there
+    if rss0 and rss1 and not os.environ.get("ACTCORE_UNDER_SANITIZER"):
         assert rss1 - rss0 < 16 << 20, f"RSS grew by {(rss1 - rss0) >> 20} MiB"
 
 

@@ -22,7 +22,7 @@ python tests/c/build_harness.py --sanitize --run --out "$work/build/c_harness"
 echo "== Python suite under ASan + UBSan"
 preload="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
 # detect_leaks=0: CPython keeps interned objects alive at exit by design
-LD_PRELOAD="$preload" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1" \
+LD_PRELOAD="$preload" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1" ACTCORE_UNDER_SANITIZER=1 \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
     python -m pytest -q -p no:cacheprovider -x tests \
     --ignore=tests/test_sanitizers.py --ignore=tests/test_fuzz_smoke.py --ignore=tests/test_benchmarks_smoke.py \
