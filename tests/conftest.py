@@ -14,6 +14,12 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 ISAS = _config.supported_isas()
 
 
+def pytest_report_header(config):
+    """Which actcore the suite tests (site-packages for a plain install) and on what."""
+    return [f"actcore {actcore.__version__} from {os.path.dirname(actcore.__file__)}; "
+            f"extension: {'built' if _config._core is not None else 'missing'}; SIMD levels: {', '.join(ISAS)}"]
+
+
 @pytest.fixture(params=ISAS)
 def isa(request):
     """Run the test at every SIMD level this CPU supports."""

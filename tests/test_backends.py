@@ -336,7 +336,7 @@ def isolated_tree(tmp_path, packages):
     only `packages` (symlinks into this environment): run with `python -S`
     and PYTHONPATH set to both, nothing else is importable."""
     pkg = tmp_path / "src"
-    shutil.copytree(ROOT / "actcore", pkg / "actcore",
+    shutil.copytree(ROOT / "src" / "actcore", pkg / "actcore",
                     ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__", "_core.c"))
     site = tmp_path / "site"
     site.mkdir()

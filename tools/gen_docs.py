@@ -4,7 +4,7 @@
     python tools/gen_docs.py --check  # exit 1 if README.md is out of date (the tests run this)
 
 The table sits between the markers `<!-- functions:start -->` and
-`<!-- functions:end -->`; everything in it comes from actcore/_registry.py.
+`<!-- functions:end -->`; everything in it comes from src/actcore/_registry.py.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ START, END = "<!-- functions:start -->", "<!-- functions:end -->"
 
 
 def _registry():
-    spec = importlib.util.spec_from_file_location("_actcore_registry_docs", ROOT / "actcore" / "_registry.py")
+    spec = importlib.util.spec_from_file_location("_actcore_registry_docs", ROOT / "src" / "actcore" / "_registry.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)

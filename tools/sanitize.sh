@@ -24,7 +24,7 @@ preload="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
 # detect_leaks=0: CPython keeps interned objects alive at exit by design
 LD_PRELOAD="$preload" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1" ACTCORE_UNDER_SANITIZER=1 \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
-    python -m pytest -q -p no:cacheprovider -x tests \
+    PYTHONPATH="$work/src${PYTHONPATH:+:$PYTHONPATH}" python -m pytest -q -p no:cacheprovider -x tests \
     --ignore=tests/test_sanitizers.py --ignore=tests/test_fuzz_smoke.py --ignore=tests/test_benchmarks_smoke.py \
     --ignore=tests/test_backends.py --ignore=tests/test_toolbox.py
 echo "== sanitizers: clean"

@@ -16,30 +16,12 @@ import sys
 import warnings
 
 def _import_core():
-    """The C extension.  When actcore is imported from a source checkout that
-    was installed with a plain `pip install .` (so the extension lives in
-    site-packages, not next to these files), use the installed extension:
-    `python -c "import actcore"` from the checkout then works as installed."""
+    """The C extension, or (None, why) when it was not built (ACTCORE_NO_EXT=1,
+    no compiler at install time): the fallback backends take over."""
     try:
-        _core = importlib.import_module(__package__ + "._core")
-        return _core, None
+        return importlib.import_module(__package__ + "._core"), None
     except ImportError as exc:
-        first_error = exc
-    from importlib.machinery import EXTENSION_SUFFIXES
-
-    here = os.path.dirname(os.path.abspath(__file__))
-    for entry in sys.path:
-        candidate = os.path.join(os.path.abspath(entry or os.curdir), "actcore")
-        if os.path.abspath(candidate) == here or not os.path.isdir(candidate):
-            continue
-        if any(os.path.exists(os.path.join(candidate, "_core" + sfx)) for sfx in EXTENSION_SUFFIXES):
-            sys.modules[__package__].__path__.append(candidate)
-            try:
-                _core = importlib.import_module(__package__ + "._core")
-                return _core, None
-            except ImportError:
-                break
-    return None, first_error
+        return None, exc
 
 
 _core, EXTENSION_ERROR = _import_core()

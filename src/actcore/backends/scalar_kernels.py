@@ -5,7 +5,7 @@ Plain Python on `math` (this module imports nothing else, so importing it
 never imports numba): each function takes a finite float64 x and the
 kernel's parameters (float64, in the registry's `kernel_params` order) and
 returns f(x) in float64.  They mirror the registry's float64 references
-(actcore/_registry.py) formula for formula, so the backends cannot drift
+(src/actcore/_registry.py) formula for formula, so the backends cannot drift
 from the reference:
 
   sigmoid      from e = exp(-|x|): no overflow, no 1 - tiny cancellation
