@@ -26,5 +26,6 @@ LD_PRELOAD="$preload" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1" ACTCORE_UND
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
     PYTHONPATH="$work/src${PYTHONPATH:+:$PYTHONPATH}" python -m pytest -q -p no:cacheprovider -x tests \
     --ignore=tests/test_sanitizers.py --ignore=tests/test_fuzz_smoke.py --ignore=tests/test_benchmarks_smoke.py \
-    --ignore=tests/test_backends.py --ignore=tests/test_toolbox.py
+    --ignore=tests/test_backends.py --ignore=tests/test_toolbox.py \
+    --ignore=tests/test_packaging.py
 echo "== sanitizers: clean"

@@ -118,6 +118,18 @@ class Tally:
             j = differ[i]
             self.max, self.at, self.got, self.want = float(err[i]), x[j], y[j], ref[j]
 
+    def add_unrounded(self, x, y, ref, dtype=np.float32):
+        """Every point through the full ulp computation: for y that is not a
+        `dtype` value (a float64 result measured in `dtype` ulps)."""
+        self.count += x.size
+        if x.size == 0:
+            return
+        err = ulp_error(y, ref, dtype)
+        i = int(np.argmax(err))
+        self.over1 += int((err > 1).sum())
+        if err[i] > self.max or self.at is None:
+            self.max, self.at, self.got, self.want = float(err[i]), x[i], y[i], ref[i]
+
     def as_dict(self):
         return {"max_ulp": self.max, "at": None if self.at is None else float(self.at),
                 "got": None if self.got is None else float(self.got),

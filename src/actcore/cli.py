@@ -100,6 +100,9 @@ def main(argv=None):
     a.add_argument("--kinds", help="comma-separated: forward, derivative, backward (default: all three; "
                                    "derivative/backward for the functions that have kernels)")
     a.add_argument("--no-others", action="store_true", help="skip torch and onnxruntime")
+    a.add_argument("--reference", choices=("auto", "formula", "kernel"), default="auto",
+                   help="float64 reference: the registry's formulas, or our float64 kernel re-checked "
+                        "against the formulas where it matters (auto: kernel for --exhaustive)")
     a.add_argument("--markdown", metavar="FILE", help="also write a markdown table")
     a.add_argument("--json", metavar="FILE", help="also write the raw results")
     a.set_defaults(func=_cmd_accuracy)
