@@ -333,16 +333,6 @@ AC_INLINE vf vf_ldexp_floor(vf v, vf s)
     return vf_narrow(vd_mul(vl, vd_pow2i(kl)), vd_mul(vh, vd_pow2i(kh)));
 #endif
 }
-/* 1/d with relative error < 2^-14 (d normal, positive): rcp14 on AVX-512,
- * rcp + one Newton step where the estimate has 11 bits, exact in portable C. */
-AC_INLINE vf vf_recip14(vf d)
-{
-    vf y = vf_rcp(d);
-#if VF_RCP_BITS < 14
-    y = vf_muladd(y, vf_nmuladd(y, d, vf_set1(1.0f)), y);
-#endif
-    return y;
-}
 #endif /* AC_EXPF_TABLE */
 
 /* ===================================================================== */
@@ -578,6 +568,17 @@ AC_INLINE vf vf_tanh_table(vf x)
         q = vf_muladd(q, s, vf_set1(0x1.110726p-3f));  \
         q = vf_muladd(q, s, vf_set1(-0x1.555532p-2f)); \
     } while (0)
+
+/* 1/d with relative error < 2^-14 (d normal, positive): rcp14 on AVX-512,
+ * rcp + one Newton step where the estimate has 11 bits, exact in portable C. */
+AC_INLINE vf vf_recip14(vf d)
+{
+    vf y = vf_rcp(d);
+#if VF_RCP_BITS < 14
+    y = vf_muladd(y, vf_nmuladd(y, d, vf_set1(1.0f)), y);
+#endif
+    return y;
+}
 
 #ifdef AC_EXPF_TABLE
 /*
