@@ -7,7 +7,8 @@
  * or Dekker, the second ~2^-24 of e) is what q0 misses of x/(d + dl), so
  * q = q0 + e r is within 0.5 u + 2^-10 u of softsign(x).  For |x| >= 2^26
  * the result rounds to +-1 and 1/d would leave the normal range, so |x| is
- * clamped there.  The sign goes back on at the end: -0.0 keeps its sign (the
+ * clamped there; for |x| < 2^-26 it rounds to x itself, which is returned
+ * (computing those on 0: q0 dl would underflow).  The sign goes back on at the end: -0.0 keeps its sign (the
  * correction would add +0).  (The double path this replaces was 0.5 u +
  * 2^-16 u and about 2x slower; a plain float division is 1.5 u.)
  * float64: a true division, two roundings, <= 1 u.  Odd: keeps -0.0.
@@ -19,6 +20,8 @@ AC_INLINE vf softsign_f32(vf x, const vf *p)
 {
     (void)p;
     vf a = vf_min(vf_abs(x), vf_set1(0x1p26f));
+    mf tiny = vf_lt(a, vf_set1(0x1p-26f));
+    a = vf_select(tiny, vf_zero(), a);
     vf one = vf_set1(1.0f);
     vf hi = vf_max(a, one), lo = vf_min(a, one);
     vf d = vf_add(hi, lo);
@@ -27,7 +30,7 @@ AC_INLINE vf softsign_f32(vf x, const vf *p)
     r = vf_muladd(r, vf_nmuladd(r, d, one), r);
     vf q0 = vf_mul(a, r);
     vf e = vf_nmuladd(q0, dl, vf_residual(q0, d, a));
-    return vf_copysign(vf_muladd(e, r, q0), x);
+    return vf_select(tiny, x, vf_copysign(vf_muladd(e, r, q0), x));
 }
 AC_INLINE vf softsign_f32_inf(vf x, const vf *p) { (void)p; return vf_copysign(vf_set1(1.0f), x); }
 AC_INLINE vd softsign_f64(vd x, const vd *p) { return softsign_core(x, p); }
