@@ -30,7 +30,7 @@ import warnings
 
 import numpy as np
 
-from . import _config
+from . import _config, _validate
 from .backends import reference
 
 KNOWN = ("c", "numba", "cuda", "reference")
@@ -139,6 +139,9 @@ def run(act, ufunc, x, cast, params, out, backend, kind="forward"):
     the C ufunc for this variant, `params` the validated parameters in kernel
     order (a dict, choices included)."""
     name = resolve(backend, x, out)
+    if name != "c" and (_validate.is_dask_array(x) or any(map(_validate.is_dask_array, params.values()))):
+        from . import dask  # each block through this backend, lazily (np.asarray would compute it all)
+        return dask.run_blocks(act, kind, (x,), cast, params, out, name)
     if name == "cuda":
         return _cuda().elementwise(act, x, cast, _rounded(params, cast, x), out, kind)
     if name == "c":
@@ -165,6 +168,9 @@ def run_backward(act, ufunc, grad, x, cast, params, out, backend, from_output=Fa
     """grad * f'(x) (or grad * f'(x) from the forward output y when
     `from_output`) on `backend`."""
     name = resolve(backend, grad, x, out)
+    if name != "c" and any(map(_validate.is_dask_array, (grad, x, *params.values()))):
+        from . import dask
+        return dask.run_blocks(act, "backward", (grad, x), cast, params, out, name, from_output)
     if name == "cuda":
         return _cuda().backward(act, grad, x, cast, _rounded(params, cast, x, grad), out, from_output)
     if name == "c":

@@ -40,6 +40,15 @@ def prepare_x(x, func):
                     f"an integer or bool (computed in float64)")
 
 
+def is_dask_array(obj):
+    """A dask array, recognised by its type without importing dask (so that
+    `import actcore` stays free of it): a dask collection from the dask
+    package with chunks."""
+    t = type(obj)
+    return (t.__module__.startswith("dask.") and hasattr(t, "__dask_graph__")
+            and hasattr(t, "chunks"))
+
+
 def check_out(out, func):
     if out is not None and not isinstance(out, np.ndarray) and not hasattr(type(out), "__array_ufunc__"):
         raise TypeError(f"actcore.{func}: out must be a numpy.ndarray, got {type(out).__name__}")
@@ -64,6 +73,9 @@ def array_param(param, value, x, func):
     float64 weight does not promote a float32 computation."""
     if value is None:
         raise ParameterError(f"actcore.{func}: {param.name} is required")
+    if is_dask_array(value):  # checked block by block when computed: validation must not compute it
+        from . import dask
+        return dask.array_param(param, value, param_dtype(x), func)
     try:
         w = np.asarray(value)
     except (ValueError, TypeError):
@@ -72,9 +84,22 @@ def array_param(param, value, x, func):
         raise ParameterError(f"actcore.{func}: {param.name} must be real numbers, got dtype {w.dtype}")
     if not np.all(np.isfinite(w)):
         raise ParameterError(f"actcore.{func}: {param.name} must be finite")
+    return w.astype(param_dtype(x), copy=False)
+
+
+def param_dtype(x):
+    """The dtype an array parameter is used in for input x: x's float dtype,
+    float32 for float16 (the precision of the computation), else float64."""
     dt = getattr(x, "dtype", None)
-    target = dt if dt in _SUPPORTED_FLOATS and dt != np.float16 else (np.float32 if dt == np.float16 else _F64)
-    return w.astype(target, copy=False)
+    return dt if dt in _SUPPORTED_FLOATS and dt != np.float16 else (np.float32 if dt == np.float16 else _F64)
+
+
+def require_finite(w, name, func):
+    """w unchanged, or ParameterError naming `name` if it holds inf or NaN (a
+    lazily checked parameter's check, run on each block)."""
+    if not np.all(np.isfinite(w)):
+        raise ParameterError(f"actcore.{func}: {name} must be finite")
+    return w
 
 
 def constraints(act, params, func):

@@ -259,6 +259,21 @@ def _grad_weight_one(g, x):
     return math.fsum(sums) if all(map(math.isfinite, sums)) else sum(sums)
 
 
+def _prelu_weight_terms(g64, x64):
+    """The terms of prelu's weight gradient, g * x where x <= 0 (NaN x
+    included) and 0 where x > 0, for float64 g and x (broadcast together)."""
+    import numpy as np
+    with np.errstate(all="ignore"):
+        # grad * min(x, 0): x > 0 contributes 0 and NaN x propagates; masked
+        # forms (ufunc where=, copyto where=) are ~10x slower on random signs.
+        # A non-finite grad where x > 0 must still contribute nothing
+        # (inf * 0 would be NaN): that rare case takes the masked form.
+        contrib = np.multiply(g64, np.minimum(x64, 0.0))
+        if not np.isfinite(g64).all():
+            np.copyto(contrib, 0.0, where=x64 > 0)
+    return contrib
+
+
 def _prelu_backward(act, ufunc, grad_output, x, weight, cast, out, backend):
     """(grad_input, grad_weight), torch's prelu backward:
     grad_input = grad * (x > 0 ? 1 : weight) (the C leaky_relu_backward kernel
@@ -269,6 +284,9 @@ def _prelu_backward(act, ufunc, grad_output, x, weight, cast, out, backend):
     the sum is pairwise in float64 (see _reduce_to_shape), rounded once to the
     weight's dtype."""
     import numpy as np
+    if any(map(_validate.is_dask_array, (grad_output, x, weight))):
+        from . import dask  # the same sums as a lazy dask reduction
+        return dask.prelu_backward(act, ufunc, grad_output, x, weight, cast, out, backend)
     if backend is None and _dispatch.c_is_default():
         gx = ufunc(grad_output, x, weight, out=out) if cast is None else ufunc(grad_output, x, weight, out=out,
                                                                                dtype=cast)
@@ -281,14 +299,7 @@ def _prelu_backward(act, ufunc, grad_output, x, weight, cast, out, backend):
     g64 = np.asarray(grad_output, dtype=np.float64)
     x64 = np.asarray(x, dtype=np.float64)
     full = np.broadcast_shapes(g64.shape, x64.shape, np.shape(weight))
-    with np.errstate(all="ignore"):
-        # grad * min(x, 0): x > 0 contributes 0 and NaN x propagates; masked
-        # forms (ufunc where=, copyto where=) are ~10x slower on random signs.
-        # A non-finite grad where x > 0 must still contribute nothing
-        # (inf * 0 would be NaN): that rare case takes the masked form.
-        contrib = np.multiply(g64, np.minimum(x64, 0.0))
-        if not np.isfinite(g64).all():
-            np.copyto(contrib, 0.0, where=x64 > 0)
+    contrib = _prelu_weight_terms(g64, x64)
     gw = _reduce_to_shape(np.broadcast_to(contrib, full), np.shape(weight))
     with np.errstate(over="ignore"):
         gw = gw.astype(np.result_type(gx, weight), copy=False)

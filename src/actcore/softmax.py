@@ -115,6 +115,9 @@ def _run(func, log, x, axis, temperature, where, out, backend):
     y = _fast_forward(log, x, axis, temperature, where, out, backend)
     if y is not None:
         return y
+    if _validate.is_dask_array(x) or _validate.is_dask_array(where):
+        from . import dask  # lazy, block by block (see actcore/dask.py)
+        return dask.softmax(func, log, x, axis, temperature, where, out, backend)
     if _dispatch.is_device_array(x) or _dispatch.is_device_array(out) or (
             backend or _dispatch.default_backend()) == "cuda":
         _dispatch.resolve(backend, x, out)  # checks: device arrays need the cuda backend
@@ -219,6 +222,9 @@ def _backward(func, log, grad_output, output, axis, out, backend):
             and _rows_ok(output, grad_output) and (out is None or _rows_ok(out, grad_output))
             and _dispatch.c_is_default()):  # the hot path, as in _fast_forward
         return _GUFUNCS["log_softmax_backward" if log else "softmax_backward"](grad_output, output, out=out)
+    if _validate.is_dask_array(grad_output) or _validate.is_dask_array(output):
+        from . import dask
+        return dask.softmax_backward(func, log, grad_output, output, axis, out, backend)
     if any(_dispatch.is_device_array(a) for a in (grad_output, output, out)) or (
             backend or _dispatch.default_backend()) == "cuda":
         _dispatch.resolve(backend, grad_output, output, out)
