@@ -100,8 +100,12 @@ AC_INLINE V SM(quotient)(V x, V hm, V t, V tl, V invt, int unit_t, V floor2, V *
         return AC_OP(V, add)(s, s);
     }
     V q = AC_OP(V, mul)(s, invt);
-    V r = AC_OP(V, add)(AC_OP(V, residual)(q, t, s), AC_OP(V, nmuladd)(q, tl, err)); /* s + err - q*T */
-    V ql = AC_OP(V, mul)(r, invt);
+    /* q beyond the range (small T, log pass: no floor): q alone is the
+     * answer (-inf); its residual would be inf and raise a spurious invalid */
+    AC_M(V) over = AC_OP(V, isspecial)(q);
+    V qf = AC_OP(V, select)(over, AC_OP(V, zero)(), q);
+    V r = AC_OP(V, add)(AC_OP(V, residual)(qf, t, s), AC_OP(V, nmuladd)(qf, tl, err)); /* s + err - q*T */
+    V ql = AC_OP(V, mul)(AC_OP(V, select)(over, AC_OP(V, zero)(), r), invt);
     *lo = AC_OP(V, add)(ql, ql);
     return AC_OP(V, add)(q, q);
 }

@@ -363,3 +363,28 @@ def test_log_softmax_backward_no_flags_for_wide_logits(isa):
         got = actcore.log_softmax_backward(g, ly)
     want = actcore.log_softmax_backward(g, ly, backend="reference")
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("temperature", [1e300, 1e200, 2.0**125, 1e-200, 1e-300, 5e-324])
+@pytest.mark.parametrize("log", [False, True])
+def test_extreme_temperatures_match_the_reference(dtype, temperature, log):
+    """T and 1/T beyond the float32 kernel's range: T = 1e300 once gave 1/16
+    per entry (the padding lanes of a vector counted), T = 1e-300 zeros."""
+    x = np.array([[0.0, 1.0, 2.0, 3.0, 4.0, 5.0], [-3.0, 7.5, 7.5, -np.inf, 0.25, 1.0]], dtype)
+    fn = actcore.log_softmax if log else actcore.softmax
+    with np.errstate(all="ignore"):
+        got = fn(x, temperature=temperature)
+        want = fn(x, temperature=temperature, backend="reference")
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, want, rtol=4 * np.finfo(dtype).eps)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_overflowing_quotient_is_minus_inf_not_nan(dtype):
+    """(x - max)/T beyond the range: the entry's log-probability is -inf."""
+    big = np.finfo(dtype).max
+    x = np.array([[big, -big, 1.0, 2.0]], dtype)
+    with np.errstate(over="ignore"):
+        y = actcore.log_softmax(x, temperature=0.3)
+    assert y[0, 0] == 0 and (y[0, 1:] == -np.inf).all(), y

@@ -87,6 +87,25 @@ _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _ALL_TRUE = {}  # row length -> read-only all-True mask row (broadcast over the outer dimensions)
 
 
+# The float32 row kernels carry T and 1/T as float32 (a pair for T): both
+# must be normal floats with room to spare, else every q = (x - m)/T rounds
+# to 0 (T = 1e300: the padding lanes would count) or overflows.  Outside
+# [2^-120, 2^120] a float32 row is computed by the float64 kernel (exact
+# inputs, one rounding at the end); outside [2^-1000, 2^1000] by the float64
+# reference formulas.
+_KERNEL_T_MIN, _KERNEL_T_MAX = 2.0**-120, 2.0**120
+_KERNEL64_T_MIN, _KERNEL64_T_MAX = 2.0**-1000, 2.0**1000
+
+
+def _kernel_for_temperature(name, compute, t):
+    """(backend name, compute dtype) that handle temperature t exactly."""
+    if name not in ("c", "numba") or _KERNEL_T_MIN <= t <= _KERNEL_T_MAX:
+        return name, compute
+    if _KERNEL64_T_MIN <= t <= _KERNEL64_T_MAX:
+        return name, np.dtype(np.float64)
+    return "reference", compute
+
+
 def _rows_ok(a, like):
     """a is an ndarray shaped and typed like `like` whose rows are contiguous."""
     return (type(a) is np.ndarray and a.shape == like.shape and a.dtype == like.dtype
@@ -98,7 +117,7 @@ def _fast_forward(log, x, axis, temperature, where, out, backend):
     straight to the gufunc, skipping the general checks that cost more than a
     1024x1024 softmax's kernel time on two threads.  None when it does not apply."""
     if (where is not None or backend is not None or type(x) is not np.ndarray or _GUFUNCS is None
-            or type(temperature) is not float or not 0.0 < temperature < math.inf):
+            or type(temperature) is not float or not _KERNEL_T_MIN <= temperature <= _KERNEL_T_MAX):
         return None
     if x.ndim == 0 or x.dtype not in _FAST_DTYPES or type(axis) is not int or not (axis == -1 or axis == x.ndim - 1):
         return None
@@ -138,6 +157,7 @@ def _run(func, log, x, axis, temperature, where, out, backend):
     if compute == np.float16:
         compute = np.dtype(np.float32)
     name = _dispatch.check_backend(backend) if backend is not None else _dispatch.default_backend()
+    name, compute = _kernel_for_temperature(name, compute, t)
 
     result_dtype = np.dtype(cast or x.dtype)
     if name == "reference" or (name == "c" and _GUFUNCS is None):
