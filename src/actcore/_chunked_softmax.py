@@ -1,6 +1,6 @@
 """softmax / log_softmax along an axis that is split over several blocks
 (a dask array chunked along the softmax axis): what each block computes.
-actcore/dask.py puts the steps into a graph; this module is NumPy only.
+src/actcore/dask.py puts the steps into a graph; this module is NumPy only.
 
   pass 1  m = max of the row's valid entries (NaN wins, then +inf): a
           dask max reduction, no code here

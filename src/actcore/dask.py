@@ -15,7 +15,7 @@ dask array (prelu_backward a pair) and computes nothing until asked.
 - softmax family: when the axis is one chunk, the C kernels run on each
   block.  When it spans several chunks, the blocks are not merged (a row may
   not fit in one worker's memory): softmax / log_softmax take two passes over
-  the blocks (the row max, then the sums; see actcore/_chunked_softmax.py),
+  the blocks (the row max, then the sums; see src/actcore/_chunked_softmax.py),
   the backward passes one row sum.  These steps compute in NumPy float64
   whatever the `backend`.
 - out=: a dask array is rebound to the result, as dask's own ufuncs do with

@@ -135,7 +135,7 @@ def _run(func, log, x, axis, temperature, where, out, backend):
     if y is not None:
         return y
     if _validate.is_dask_array(x) or _validate.is_dask_array(where):
-        from . import dask  # lazy, block by block (see actcore/dask.py)
+        from . import dask  # lazy, block by block (see src/actcore/dask.py)
         return dask.softmax(func, log, x, axis, temperature, where, out, backend)
     if _dispatch.is_device_array(x) or _dispatch.is_device_array(out) or (
             backend or _dispatch.default_backend()) == "cuda":
