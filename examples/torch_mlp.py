@@ -15,8 +15,7 @@ machine's other load):
               pre-activations (forward; forward + backward for training),
               the share of the model's time they account for
 
-Run from the repository root:  PYTHONPATH=. python examples/torch_mlp.py  (~15 s on 2 cores;
-PYTHONPATH only where another actcore is installed)
+Run with actcore and torch installed:  python examples/torch_mlp.py  (~15 s on 2 cores)
 """
 from __future__ import annotations
 
