@@ -285,32 +285,32 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _softmax_run("log_softmax", input, dim, dtype, _stacklevel)
 
 
-class Softmax(nn.Module):
+class _AlongDim(nn.Module):
+    """A module that applies `_function` along `dim` (Softmax, LogSoftmax)."""
+
+    _function = None
+
+    def __init__(self, dim=None):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return type(self)._function(input, self.dim, _stacklevel=5)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class Softmax(_AlongDim):
     """Drop-in for torch.nn.Softmax(dim), computed by actcore.softmax."""
 
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
+    _function = staticmethod(softmax)
 
 
-class LogSoftmax(nn.Module):
+class LogSoftmax(_AlongDim):
     """Drop-in for torch.nn.LogSoftmax(dim), computed by actcore.log_softmax."""
 
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return log_softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
+    _function = staticmethod(log_softmax)
 
 
 # ---------------------------------------------------------------------------
