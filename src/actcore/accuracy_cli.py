@@ -65,28 +65,16 @@ def _torch_fn(act, params):
 def _onnx_fn(act, params, threads):
     try:
         import onnx  # noqa: F401
-        from onnx import TensorProto, helper
         import onnxruntime as ort
     except ImportError:
         return None
-    spec = act.onnx(**{k: (float(v) if not isinstance(v, str) else v) for k, v in params.items()}) \
-        if act.onnx else None
-    if spec is None:
+    model = bench.onnx_model(act, params)
+    if model is None:
         return None
-    nodes, inits = [], []
-    for op, inputs, outputs, attrs in spec:
-        attrs = dict(attrs)
-        for cname, value in attrs.pop("_consts", {}).items():
-            inits.append(helper.make_tensor(cname, TensorProto.FLOAT, [1] if op == "PRelu" else [], [float(value)]))
-        nodes.append(helper.make_node(op, inputs, outputs, **attrs))
-    graph = helper.make_graph(nodes, act.name, [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N"])],
-                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["N"])], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", act.onnx_opset)])
-    model.ir_version = min(model.ir_version, 10)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.log_severity_level = 3
-    sess = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
     return lambda x: sess.run(None, {"X": np.ascontiguousarray(x)})[0]
 
 

@@ -80,13 +80,13 @@ def _onnx(threads):
     return ort, opts
 
 
-def _onnx_session(ort_opts, act, params, n):
-    """An onnxruntime session computing act(X) and an IO binding onto
-    preallocated arrays, or None where ONNX has no equivalent."""
+def onnx_model(act, params, n="N"):
+    """The serialized ONNX model computing act(X) on a float32 vector of
+    length n (an int, or a symbolic name), or None where ONNX has no
+    equivalent.  Shared by the benchmarks and `python -m actcore accuracy`."""
     import onnx
     from onnx import TensorProto, helper
 
-    ort, opts = ort_opts
     spec = act.onnx(**{k: (float(v) if not isinstance(v, str) else v) for k, v in params.items()}) \
         if act.onnx else None
     if spec is None:
@@ -103,7 +103,14 @@ def _onnx_session(ort_opts, act, params, n):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", act.onnx_opset)])
     model.ir_version = min(model.ir_version, 10)
     onnx.checker.check_model(model)
-    return ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+    return model.SerializeToString()
+
+
+def _onnx_session(ort_opts, act, params, n):
+    """An onnxruntime session computing act(X), or None where ONNX has no equivalent."""
+    ort, opts = ort_opts
+    model = onnx_model(act, params, n)
+    return None if model is None else ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
 
 
 def run(functions=None, sizes=DEFAULT_SIZES, threads=None, repeat_base=40, use_torch=True, use_onnx=True,

@@ -413,16 +413,8 @@ def _row_kernels():
 
 
 def _axis(axis, ndim, func):
-    from numpy.exceptions import AxisError
-    try:
-        axis = int(axis) if not isinstance(axis, bool) else None
-    except (TypeError, ValueError):
-        axis = None
-    if axis is None:
-        raise AxisError(f"actcore.{func}: axis must be an integer")
-    if not -ndim <= axis < ndim:
-        raise AxisError(axis, ndim, f"actcore.{func}")
-    return axis % ndim
+    from ..softmax import _normalize_axis  # the one axis rule of the softmax family
+    return _normalize_axis(axis, ndim, func)
 
 
 def _three(shape, axis):
