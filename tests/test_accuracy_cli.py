@@ -1,6 +1,8 @@
 """`python -m actcore accuracy`: the float64-kernel reference of the
 exhaustive sweep agrees with the registry's formulas, and a wrong result is
 found whichever reference measures it."""
+import threading
+
 import numpy as np
 import pytest
 
@@ -49,3 +51,24 @@ def test_a_wrong_kernel_is_reported(monkeypatch):
     r = accuracy_cli.measure(label, act, params, False, (isa,), others=False, sample_step=STEP, threads=1,
                              reference="kernel")[f"actcore[{isa}]"]
     assert 2.5 < r["max_ulp"] < 4 and 0.5 < r["at"] < 0.75 and r["over_1ulp"] > 0
+
+
+def test_sweep_draws_chunks_lazily():
+    """The exhaustive sweep's inputs are 16 GB in all: at most a few chunks
+    may be alive at once (Executor.map would draw them all first)."""
+    from actcore.accuracy_cli import _bounded_map
+
+    drawn, seen, lock = [], [], threading.Lock()
+
+    def chunks():
+        for i in range(50):
+            drawn.append(i)
+            yield i
+
+    def work(i):
+        with lock:
+            seen.append((i, len(drawn)))
+
+    _bounded_map(work, chunks(), 2)
+    assert sorted(i for i, _ in seen) == list(range(50))
+    assert max(d - i for i, d in seen) <= 2 * 2 + 1
